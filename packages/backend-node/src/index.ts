@@ -1,0 +1,2 @@
+export { useNodeBackend, NODE_BACKENDS } from './use-node-backend';
+export type { UseNodeBackendOptions, BackendReport, NodeBackendName } from './use-node-backend';

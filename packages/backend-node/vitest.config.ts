@@ -1,0 +1,3 @@
+import { vqctVitest } from '../../vitest.base';
+
+export default vqctVitest();

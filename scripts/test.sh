@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test run (README.md's test command; CI calls it): set-up,
+# typecheck, lint (incl. the dependency-direction rules), every package's tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export TURBO_TELEMETRY_DISABLED=1
+bash scripts/setup.sh
+pnpm run typecheck
+pnpm run lint
+find packages apps -path '*/.vitest/results.json' -not -path '*/node_modules/*' -delete 2>/dev/null || true
+status=0
+pnpm exec turbo run test --concurrency=1 || status=$?
+node scripts/test-summary.mjs || status=1
+exit $status
