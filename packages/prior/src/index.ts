@@ -1,1 +1,1 @@
-export {};
+export type { Prior, PriorMeta, PartOfSpeech } from './types';
