@@ -1,0 +1,2 @@
+console.error('vqct: not implemented yet');
+process.exit(2);
