@@ -10,5 +10,7 @@ pnpm run lint
 find packages apps -path '*/.vitest/results.json' -not -path '*/node_modules/*' -delete 2>/dev/null || true
 status=0
 pnpm exec turbo run test --concurrency=1 || status=$?
+# The bench harness in smoke mode (tiny sizes), so it cannot rot.
+node scripts/bench.mjs --quick > bench-quick.log 2>&1 || { cat bench-quick.log; echo 'bench --quick failed'; status=1; }
 node scripts/test-summary.mjs || status=1
 exit $status

@@ -1,0 +1,55 @@
+// Shared helpers for every package's bench/*.bench.mjs: timing with warm-up,
+// a printed table, and JSON rows for `pnpm bench` to collect.
+import { appendFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+
+/**
+ * Times `fn` (sync or async): `warmup` untimed runs, then `runs` timed ones.
+ * @returns {Promise<{ median: number, min: number, max: number, runs: number }>} milliseconds
+ */
+export async function measure(fn, { warmup = 2, runs = 5 } = {}) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const mid = Math.floor(times.length / 2);
+  const median = times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+  return { median, min: times[0], max: times[times.length - 1], runs };
+}
+
+/** Peak resident set size of this process so far, in MiB. */
+export function peakRssMiB() {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+/** One line describing the machine, for the top of every table. */
+export function machineLine(extra = '') {
+  const c = cpus();
+  return `machine: ${c[0]?.model ?? 'unknown cpu'} x${c.length}, Node ${process.version}${extra ? `, ${extra}` : ''}`;
+}
+
+const fmt = (v) => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2)) : String(v ?? ''));
+
+/**
+ * Prints rows as a table and, when VQCT_BENCH_OUT names a file, appends them
+ * there as JSON lines (the root `pnpm bench` collects them).
+ * A row: { suite, name, backend, median, min, max, unit, ...extra }.
+ */
+export function report(title, rows) {
+  const cols = ['name', 'backend', 'median', 'min', 'max', 'unit', 'note'];
+  const table = rows.map((r) => cols.map((c) => fmt(r[c])));
+  const widths = cols.map((c, i) => Math.max(c.length, ...table.map((t) => t[i].length)));
+  const line = (cells) => cells.map((s, i) => s.padEnd(widths[i])).join('  ');
+  process.stdout.write(`\n${title}\n${line(cols)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
+  for (const t of table) process.stdout.write(`${line(t)}\n`);
+  if (process.env.VQCT_BENCH_OUT) {
+    for (const r of rows) appendFileSync(process.env.VQCT_BENCH_OUT, `${JSON.stringify({ suite: title, ...r })}\n`);
+  }
+}
+
+/** True when the bench runs as a smoke test (`pnpm bench --quick`): tiny sizes, one run. */
+export const quick = process.env.VQCT_BENCH_QUICK === '1';
