@@ -1,1 +1,15 @@
 export type { Prior, PriorMeta, PartOfSpeech } from './types';
+export { tagDescription } from './tagging/pos-tag';
+export type { TaggedToken } from './tagging/pos-tag';
+export { CorpusStats, pairKey, splitPairKey } from './tagging/corpus-stats';
+export type { CorpusStatsData } from './tagging/corpus-stats';
+export { selectVocabulary } from './vocabulary/select-vocabulary';
+export type { Vocabulary, VocabularyEntry } from './vocabulary/select-vocabulary';
+export { assemblePrior, vocabularyQueries, PRIOR_FORMAT_VERSION } from './vocabulary/assemble-prior';
+export type { AssembleOptions } from './vocabulary/assemble-prior';
+export { buildEdges } from './graph/build-edges';
+export type { Edges } from './graph/build-edges';
+export { encodePrior, decodePrior, priorDigest, validatePrior } from './format/prior-file';
+export { defaultVocabularyOptions, resolveVocabularyOptions } from './options';
+export type { VocabularyOptions, ResolvedVocabularyOptions } from './options';
+export type { EmbeddingSource, EmbeddingResult, EmbeddingProgress, WordQuery } from './embeddings/embedding-source';
