@@ -10,6 +10,11 @@ const quick = process.argv.includes('--quick');
 const only = process.argv.filter((a) => !a.startsWith('--')).slice(2);
 const root = new URL('..', import.meta.url).pathname;
 const files = [];
+for (const f of readdirSync(join(root, 'bench')).sort()) {
+  if (f.endsWith('.bench.mjs') && (only.length === 0 || only.some((o) => f.includes(o)))) {
+    files.push({ pkg: '.', file: join(root, 'bench', f), name: f });
+  }
+}
 for (const group of ['packages', 'apps']) {
   for (const pkg of readdirSync(join(root, group))) {
     const dir = join(root, group, pkg, 'bench');
