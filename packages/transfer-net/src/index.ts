@@ -1,1 +1,15 @@
-export {};
+export { createTransferNet, TransferNet } from './transfer-net';
+export { transferNetToSafetensors, TRANSFER_NET_FORMAT, TRANSFER_NET_FORMAT_VERSION } from './save';
+export type { SavableTransferNet } from './save';
+export { transferNetFromSafetensors } from './load';
+export { defaultTransferNetOptions, resolveTransferNetOptions, TRANSFER_NET_ACTIVATIONS } from './options';
+export type { TransferNetOptions, ResolvedTransferNetOptions, TransferNetActivation } from './options';
+export { normalizedAdjacency, priorAdjacency } from './adjacency';
+export type { NormalizedAdjacency } from './adjacency';
+export { SparsePropagation } from './propagation';
+export { splitCodebook } from './split-codebook';
+export { randomFeatures } from './features';
+export { glorotUniform } from './init';
+export { validatePrior } from './validate-prior';
+export type { TransferNetPrior } from './validate-prior';
+export { priorDigest } from './prior-digest';

@@ -1,0 +1,75 @@
+import { resolveOrThrow } from '@vqct/core';
+import { z } from 'zod';
+
+/** Activations a hidden layer can use. */
+export const TRANSFER_NET_ACTIVATIONS = ['relu', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'swish', 'linear'] as const;
+export type TransferNetActivation = (typeof TRANSFER_NET_ACTIVATIONS)[number];
+
+/** Every option, resolved (see `TransferNetOptions` for what each one means). */
+export interface ResolvedTransferNetOptions {
+  /** `gcn`: graph convolutions over the adjective–noun graph (the method). `mlp`: the no-graph ablation. */
+  kind: 'gcn' | 'mlp';
+  /** `words`: the prior's word vectors (the method). `random`: the no-language ablation, seeded random vectors of the same shape and spread. */
+  features: 'words' | 'random';
+  /** Number of layers (graph convolutions or dense layers); METHOD.md: 2. */
+  layers: number;
+  /** Width of every hidden layer; METHOD.md: e = 256. */
+  hiddenDim: number;
+  /** Code dimension e (width of the last layer); METHOD.md: 256. */
+  codeDim: number;
+  /** Activation after every layer but the last; METHOD.md: ReLU. */
+  activation: TransferNetActivation;
+  /** Dropout rate on every hidden layer's output, in training only; METHOD.md: 0.5. */
+  dropout: number;
+  /** Seed of the initialization, the random features and the dropout stream. */
+  seed: number;
+  /**
+   * How messages are summed. `sparse-segment` (default) uses tfjs's SparseSegmentSum,
+   * linear in the number of edges on the cpu and wasm backends. `gather-scatter` is
+   * the textbook gather + UnsortedSegmentSum, the better choice on webgl/webgpu;
+   * tfjs-backend-cpu's UnsortedSegmentSum costs O(K·E·e), so avoid it there.
+   */
+  aggregation: 'sparse-segment' | 'gather-scatter';
+}
+
+/** User-facing options: any subset of `ResolvedTransferNetOptions`. */
+export type TransferNetOptions = Partial<ResolvedTransferNetOptions>;
+
+/** The defaults: the paper's network (METHOD.md §2). */
+export const defaultTransferNetOptions: Readonly<ResolvedTransferNetOptions> = Object.freeze({
+  kind: 'gcn',
+  features: 'words',
+  layers: 2,
+  hiddenDim: 256,
+  codeDim: 256,
+  activation: 'relu',
+  dropout: 0.5,
+  seed: 0,
+  aggregation: 'sparse-segment',
+});
+
+const schema = z
+  .object({
+    kind: z.enum(['gcn', 'mlp']),
+    features: z.enum(['words', 'random']),
+    layers: z.number().int().min(1).max(64),
+    hiddenDim: z.number().int().min(1).max(1 << 16),
+    codeDim: z.number().int().min(1).max(1 << 16),
+    activation: z.enum(TRANSFER_NET_ACTIVATIONS),
+    dropout: z.number().min(0).lt(1),
+    seed: z.number().int().min(0).max(0xffffffff),
+    aggregation: z.enum(['sparse-segment', 'gather-scatter']),
+  })
+  .strict();
+
+/**
+ * Fills in defaults and validates once; throws a `ConfigError` naming every bad field.
+ *
+ * @example
+ * resolveTransferNetOptions({ kind: 'mlp', codeDim: 64 }).hiddenDim; // 256
+ */
+export function resolveTransferNetOptions(options: TransferNetOptions = {}, file?: string): ResolvedTransferNetOptions {
+  const merged: Record<string, unknown> = { ...defaultTransferNetOptions };
+  for (const [k, v] of Object.entries(options ?? {})) if (v !== undefined) merged[k] = v;
+  return resolveOrThrow(schema, merged, 'transfer-net options', file);
+}
