@@ -1,0 +1,160 @@
+/**
+ * End to end, in real headless Chromium (Debian's /usr/bin/chromium, WebGPU through
+ * SwiftShader): build the site with vite, serve it on 127.0.0.1, run a sample through
+ * the bundled demo model, and check what the page shows against the Node library.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, copyFileSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { serveStatic } from './static-server';
+
+const CHROMIUM = process.env.VQCT_CHROMIUM ?? '/usr/bin/chromium';
+const app = join(dirname(fileURLToPath(import.meta.url)), '..');
+const artifacts = join(app, 'test-artifacts');
+const SAMPLE = 'fmnist-ankle-boot-0.png';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  process.stderr.write(`\n[playground e2e] SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or set VQCT_CHROMIUM)\n\n`);
+}
+
+const ARGS = [
+  '--enable-unsafe-webgpu',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
+];
+
+describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
+  let server: { url: string; close: () => Promise<void> };
+  let context: BrowserContext;
+  let page: Page;
+  let userDir: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    const { build } = await import('vite');
+    await build({ root: app, logLevel: 'warn', configFile: join(app, 'vite.config.ts') });
+    server = await serveStatic(join(app, 'dist'));
+    const { chromium } = await import('playwright-core');
+    userDir = mkdtempSync(join(tmpdir(), 'vqct-playground-'));
+    context = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1180, height: 1000 } });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+    mkdirSync(artifacts, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (userDir) rmSync(userDir, { recursive: true, force: true });
+  });
+
+  it('runs a sample on WebGPU: reconstruction, word labels, histogram, timings', async () => {
+    await page.goto(`${server.url}?sample=${SAMPLE}`);
+    await page.waitForSelector('#status[data-state="done"], #status[data-state="error"]', { timeout: 120_000 });
+    const errorText = await page.locator('#error').isVisible() ? await page.locator('#error').innerText() : '';
+    expect(errorText).toBe('');
+    expect(await page.locator('#backend').innerText()).toBe('webgpu');
+    expect(await page.locator('#backend-notice').isHidden()).toBe(true);
+
+    const cells = page.locator('#token-grid > div');
+    const shape = (await page.locator('#token-grid').getAttribute('data-shape'))!.split(',').map(Number);
+    expect(await cells.count()).toBe(shape[0] * shape[1]);
+    const label = (await cells.first().getAttribute('data-label'))!;
+    expect(label).toMatch(/^[a-z][\w-]*(, [a-z][\w-]*)* \/ [a-z][\w-]*$/);
+
+    // The reconstruction canvas holds a decoded image, not a blank: it has structure, and it resembles the input.
+    const stats = await page.evaluate(() => {
+      const read = (id: string) => {
+        const c = document.getElementById(id) as HTMLCanvasElement;
+        return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0));
+      };
+      const a = read('input-canvas');
+      const b = read('recon-canvas');
+      const mean = (x: number[]) => x.reduce((s, v) => s + v, 0) / x.length;
+      const ma = mean(a), mb = mean(b);
+      let cov = 0, va = 0, vb = 0;
+      for (let i = 0; i < a.length; i++) { cov += (a[i] - ma) * (b[i] - mb); va += (a[i] - ma) ** 2; vb += (b[i] - mb) ** 2; }
+      return { n: b.length, std: Math.sqrt(vb / b.length), corr: cov / Math.sqrt(va * vb) };
+    });
+    expect(stats.n).toBeGreaterThan(16);
+    expect(stats.std).toBeGreaterThan(5);
+    expect(stats.corr).toBeGreaterThan(0.5);
+
+    expect(await page.locator('#hist-nouns li').count()).toBeGreaterThan(0);
+    const encodeMs = Number(await page.locator('#timings').getAttribute('data-encode-ms'));
+    const decodeMs = Number(await page.locator('#timings').getAttribute('data-decode-ms'));
+    expect(encodeMs).toBeGreaterThan(0);
+    expect(decodeMs).toBeGreaterThan(0);
+    writeFileSync(join(artifacts, 'e2e-timings.json'), JSON.stringify({ sample: SAMPLE, backend: 'webgpu', encodeMs, decodeMs }, null, 2));
+
+    // Hover shows the words, a click lists the nearest words.
+    const box = (await page.locator('#token-grid').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => page.locator('#hover-label').innerText()).toMatch(/ \/ /);
+    await cells.nth(Math.floor(shape[0] / 2) * shape[1] + Math.floor(shape[1] / 2)).click();
+    await page.waitForSelector('#nearest-nouns li');
+    expect(await page.locator('#nearest-adjectives li').count()).toBeGreaterThan(0);
+
+    await page.screenshot({ path: join(artifacts, 'playground.png') });
+    mkdirSync(join(app, 'docs'), { recursive: true });
+    copyFileSync(join(artifacts, 'playground.png'), join(app, 'docs', 'screenshot.png'));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('gives the same tokens as the Node library for the same image and checkpoint', async () => {
+    const browserTokens = (await page.locator('#token-grid').getAttribute('data-tokens'))!.split(',').map(Number);
+    const { nodeTokens } = await import('./node-tokens');
+    const node = await nodeTokens(join(app, 'public', 'demo'), join(app, 'public', 'samples', SAMPLE));
+    expect(browserTokens.length).toBe(node.length);
+    const differing = browserTokens.filter((t, i) => t !== node[i]).length;
+    writeFileSync(join(artifacts, 'e2e-parity.json'), JSON.stringify({ tokens: node.length, differing }, null, 2));
+    expect(browserTokens).toEqual(Array.from(node));
+  });
+
+  it('edit mode: a new noun for a patch re-decodes the image', async () => {
+    const before = await page.evaluate(() => (document.getElementById('recon-canvas') as HTMLCanvasElement).toDataURL());
+    await page.locator('#edit-mode').check();
+    await page.waitForSelector('#noun-editor:not([hidden])');
+    const select = page.locator('#noun-select');
+    const current = await select.inputValue();
+    const options = await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    await select.selectOption(options.find((v) => v !== current)!);
+    await page.waitForSelector('#token-grid > div.edited');
+    await page.waitForSelector('#status[data-state="done"]');
+    const after = await page.evaluate(() => (document.getElementById('recon-canvas') as HTMLCanvasElement).toDataURL());
+    expect(after).not.toBe(before);
+    expect(await page.locator('#reset-edits').isVisible()).toBe(true);
+    await page.screenshot({ path: join(artifacts, 'playground-edited.png') });
+  });
+
+  it('says so when an image cannot be decoded', async () => {
+    await page.locator('#image-file').setInputFiles({ name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('not a png at all') });
+    await page.waitForSelector('#error:not([hidden])');
+    expect(await page.locator('#error').getAttribute('data-code')).toBe('E_IMAGE');
+    expect(await page.locator('#error-title').innerText()).toBe('This image could not be read');
+  });
+
+  it('says so when a dropped checkpoint is corrupt', async () => {
+    const demo = join(app, 'public', 'demo');
+    const manifest = JSON.parse(readFileSync(join(demo, 'manifest.json'), 'utf8'));
+    const weights = readFileSync(join(demo, manifest.checkpoint));
+    const broken = Buffer.from(weights.subarray(0, weights.length - 100));
+    await page.locator('#model-files').setInputFiles([
+      { name: manifest.checkpoint, mimeType: 'application/octet-stream', buffer: broken },
+      { name: manifest.sidecar, mimeType: 'application/json', buffer: readFileSync(join(demo, manifest.sidecar)) },
+      { name: manifest.prior, mimeType: 'application/octet-stream', buffer: readFileSync(join(demo, manifest.prior)) },
+    ]);
+    await page.waitForSelector('#status[data-state="error"]');
+    expect(await page.locator('#error').getAttribute('data-code')).toBe('E_CHECKPOINT');
+    expect(await page.locator('#error-body').innerText()).toMatch(/truncated|bytes/);
+  });
+});
