@@ -1,0 +1,46 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * What the VQGAN training step needs from a tokenizer; `createVqModel(...)`
+ * satisfies it. Kept structural so training can be tested with any model.
+ */
+export interface TrainableTokenizer {
+  forward(images: tf.Tensor4D, options: { training: boolean; seed?: number }): {
+    reconstruction: tf.Tensor4D;
+    quantLoss: tf.Scalar;
+    /** int32 [b, h', w', k + 1]: k adjective indices then the noun index. */
+    tokens: tf.Tensor;
+  };
+  trainableVariables(): tf.Variable[];
+  /** The decoder's final conv kernel (for the adaptive GAN weight). */
+  lastLayerWeight(): tf.Variable;
+  /** Every variable of the model under stable names. */
+  namedWeights(): Record<string, tf.Variable>;
+  /** Called after each optimizer step (EMA updates, codebook cache invalidation). */
+  afterStep(): void;
+}
+
+/** Something else with trainable weights under stable names (the transfer net). */
+export interface NamedWeightsOwner {
+  namedWeights(): Record<string, tf.Variable>;
+}
+
+/** What one training step reports: plain numbers, nothing to dispose. */
+export interface StepReport {
+  /** Named loss parts: total, l1, perceptual, gan, codebook, disc, adaptiveWeight, ... */
+  losses: Record<string, number>;
+  /** Share of codes used at least once in this batch, per half. */
+  usage?: { adjective: number; noun: number };
+}
+
+/**
+ * One optimization step the trainer runs without knowing what it trains
+ * (minGPT-style). `state()` lists every variable a checkpoint must hold.
+ */
+export interface TrainStep {
+  run(batch: tf.Tensor4D, step: number, seed: number): StepReport;
+  /** Reconstructions for sample grids, [b, h, w, c]; the caller disposes. */
+  sample(batch: tf.Tensor4D): tf.Tensor4D;
+  state(): Record<string, tf.Variable>;
+  dispose(): void;
+}
