@@ -12,4 +12,4 @@ export { randomFeatures } from './features';
 export { glorotUniform } from './init';
 export { validatePrior } from './validate-prior';
 export type { TransferNetPrior } from './validate-prior';
-export { priorDigest } from './prior-digest';
+export { priorContentDigest } from './prior-content-digest';

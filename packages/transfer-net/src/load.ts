@@ -28,11 +28,11 @@ export function transferNetFromSafetensors(bytes: Uint8Array, prior: TransferNet
   if (metadata.format !== TRANSFER_NET_FORMAT) {
     throw new FormatError(`__metadata__.format is ${JSON.stringify(metadata.format)}, expected "${TRANSFER_NET_FORMAT}"`, { file });
   }
-  if (metadata.formatVersion !== String(TRANSFER_NET_FORMAT_VERSION)) {
-    throw new FormatError(`format version ${metadata.formatVersion} is not supported (this reader knows ${TRANSFER_NET_FORMAT_VERSION})`, { file });
+  if (metadata.format_version !== String(TRANSFER_NET_FORMAT_VERSION)) {
+    throw new FormatError(`format version ${metadata.format_version} is not supported (this reader knows ${TRANSFER_NET_FORMAT_VERSION})`, { file });
   }
   const config = resolveTransferNetOptions(parseJson(metadata.config, 'config', file) as object, file);
-  const saved = parseJson(metadata.prior, 'prior', file) as { kAdj?: unknown; kNoun?: unknown; dim?: unknown; digest?: unknown };
+  const saved = { kAdj: Number(metadata.k_adj), kNoun: Number(metadata.k_noun), dim: Number(metadata.dim), digest: metadata.prior_content_digest };
   if (saved.kAdj !== prior.kAdj || saved.kNoun !== prior.kNoun || saved.dim !== prior.dim) {
     throw new CheckpointError(
       `the net was trained on a prior with kAdj ${saved.kAdj}, kNoun ${saved.kNoun}, dim ${saved.dim}; ` +
@@ -42,8 +42,8 @@ export function transferNetFromSafetensors(bytes: Uint8Array, prior: TransferNet
   }
   const net = createTransferNet(prior, config);
   try {
-    if (saved.digest !== net.priorDigest()) {
-      throw new CheckpointError(`the net was trained on a different prior (digest ${String(saved.digest).slice(0, 12)}…, this prior ${net.priorDigest().slice(0, 12)}…)`, { file });
+    if (saved.digest !== net.priorContentDigest()) {
+      throw new CheckpointError(`the net was trained on a different prior (digest ${String(saved.digest).slice(0, 12)}…, this prior ${net.priorContentDigest().slice(0, 12)}…)`, { file });
     }
     const weights = net.namedWeights();
     const extra = Object.keys(tensors).filter((n) => !(n in weights));
@@ -59,12 +59,12 @@ export function transferNetFromSafetensors(bytes: Uint8Array, prior: TransferNet
       const t = tensors[name];
       tf.tidy(() => v.assign(tf.tensor(t.data as Float32Array, t.shape, 'float32')));
     }
-    if (metadata.rngState != null) {
-      const state = parseJson(metadata.rngState, 'rngState', file);
+    if (metadata.rng_state != null) {
+      const state = parseJson(metadata.rng_state, 'rng_state', file);
       try {
         net.setRngState(state as number[]);
       } catch (e) {
-        throw new FormatError(`__metadata__.rngState is not a valid RNG state: ${(e as Error).message}`, { file, cause: e });
+        throw new FormatError(`__metadata__.rng_state is not a valid RNG state: ${(e as Error).message}`, { file, cause: e });
       }
     }
     return net;

@@ -14,14 +14,19 @@ export interface SavableTransferNet {
   readonly kNoun: number;
   readonly inputDim: number;
   namedWeights(): Record<string, tf.Variable>;
-  priorDigest(): string;
+  priorContentDigest(): string;
   rngState(): number[];
 }
 
+/*
+ * File layout (safetensors, readable by Python's `safetensors`; the prior's conventions):
+ *   gcn.{l}.weight F32 [in, out]   gcn.{l}.bias F32 [out]   (mlp.* for the MLP)
+ *   __metadata__: format "vqct-transfer-net", format_version, config (JSON of the resolved
+ *   options), k_adj, k_noun, dim, prior_content_digest, rng_state (JSON, 4 uint32).
+ */
+
 /**
- * Saves the weights (F32, under `namedWeights()` names) and, in `__metadata__`, the
- * format, the resolved config (JSON), the prior's sizes and digest, and the dropout
- * stream's state. Bytes open in Python's `safetensors` too.
+ * Saves the weights and config (layout above). Deterministic: same net, same bytes.
  *
  * @example
  * const bytes = transferNetToSafetensors(net); // the same as net.toSafetensors()
@@ -33,10 +38,13 @@ export function transferNetToSafetensors(net: SavableTransferNet): Uint8Array {
   }
   return encodeSafetensors(tensors, {
     format: TRANSFER_NET_FORMAT,
-    formatVersion: String(TRANSFER_NET_FORMAT_VERSION),
+    format_version: String(TRANSFER_NET_FORMAT_VERSION),
     config: JSON.stringify(net.config),
-    prior: JSON.stringify({ kAdj: net.kAdj, kNoun: net.kNoun, dim: net.inputDim, digest: net.priorDigest() }),
-    rngState: JSON.stringify(net.rngState()),
+    k_adj: String(net.kAdj),
+    k_noun: String(net.kNoun),
+    dim: String(net.inputDim),
+    prior_content_digest: net.priorContentDigest(),
+    rng_state: JSON.stringify(net.rngState()),
   });
 }
 

@@ -6,7 +6,7 @@ import type { CodebookSourceShape } from './codebook-source';
 import { randomFeatures } from './features';
 import { glorotUniform } from './init';
 import { resolveTransferNetOptions, type ResolvedTransferNetOptions, type TransferNetOptions } from './options';
-import { priorDigest } from './prior-digest';
+import { priorContentDigest } from './prior-content-digest';
 import { SparsePropagation } from './propagation';
 import { transferNetToSafetensors } from './save';
 import { splitCodebook } from './split-codebook';
@@ -169,9 +169,9 @@ export class TransferNet implements CodebookSourceShape {
     this.dropoutRng = Rng.fromState(state);
   }
 
-  /** SHA-256 of the prior this net was built on (see `priorDigest`); computed once. */
-  priorDigest(): string {
-    if (this.digest == null) this.digest = priorDigest(this.prior);
+  /** SHA-256 of the prior this net was built on (see `priorContentDigest`); computed once. */
+  priorContentDigest(): string {
+    if (this.digest == null) this.digest = priorContentDigest(this.prior);
     return this.digest;
   }
 

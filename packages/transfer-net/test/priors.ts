@@ -49,7 +49,7 @@ export function randomPrior(kAdj: number, kNoun: number, dim: number, numEdges: 
 /** Dense Â (test reference only: fine for tiny K). */
 export function denseNormalizedAdjacency(prior: Pick<Prior, 'kAdj' | 'kNoun' | 'edgeIndex' | 'edgeWeight'>): number[][] {
   const k = prior.kAdj + prior.kNoun;
-  const a = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? 1 : 0)));
+  const a: number[][] = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? 1 : 0)));
   for (let e = 0; e < prior.edgeWeight.length; e++) {
     const i = prior.edgeIndex[2 * e];
     const j = prior.edgeIndex[2 * e + 1];

@@ -11,9 +11,9 @@ function bytesOf(a: Float32Array | Int32Array): Uint8Array {
  * is never loaded against a different prior.
  *
  * @example
- * priorDigest(prior); // '3f0a…' (64 hex characters)
+ * priorContentDigest(prior); // '3f0a…' (64 hex characters)
  */
-export function priorDigest(prior: TransferNetPrior): string {
+export function priorContentDigest(prior: TransferNetPrior): string {
   const h = new Sha256();
   h.update(JSON.stringify({ kAdj: prior.kAdj, kNoun: prior.kNoun, dim: prior.dim, edges: prior.edgeWeight.length }));
   if (prior.words != null) h.update(prior.words.join('\n'));
