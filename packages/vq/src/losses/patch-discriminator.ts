@@ -52,7 +52,7 @@ function normalVariable(rng: Rng, shape: number[], mean: number, std: number, na
   const n = shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(n);
   for (let i = 0; i < n; i++) data[i] = mean + std * rng.normal();
-  return tf.variable(tf.tensor(data, shape), trainable, name);
+  return tf.tidy(() => tf.variable(tf.tensor(data, shape), trainable, name));
 }
 
 let instance = 0;
@@ -96,15 +96,15 @@ export class PatchDiscriminator {
       this.names[`${key}.kernel`] = block.kernel;
       if (p.norm) {
         block.gamma = normalVariable(rng, [p.cout], 1, 0.02, `${uid}.${key}.gamma`);
-        block.beta = tf.variable(tf.zeros([p.cout]), true, `${uid}.${key}.beta`);
-        block.mean = tf.variable(tf.zeros([p.cout]), false, `${uid}.${key}.running_mean`);
-        block.variance = tf.variable(tf.ones([p.cout]), false, `${uid}.${key}.running_var`);
+        block.beta = tf.tidy(() => tf.variable(tf.zeros([p.cout]), true, `${uid}.${key}.beta`));
+        block.mean = tf.tidy(() => tf.variable(tf.zeros([p.cout]), false, `${uid}.${key}.running_mean`));
+        block.variance = tf.tidy(() => tf.variable(tf.ones([p.cout]), false, `${uid}.${key}.running_var`));
         Object.assign(this.names, {
           [`${key}.gamma`]: block.gamma, [`${key}.beta`]: block.beta,
           [`${key}.running_mean`]: block.mean, [`${key}.running_var`]: block.variance,
         });
       } else {
-        block.bias = tf.variable(tf.zeros([p.cout]), true, `${uid}.${key}.bias`);
+        block.bias = tf.tidy(() => tf.variable(tf.zeros([p.cout]), true, `${uid}.${key}.bias`));
         this.names[`${key}.bias`] = block.bias;
       }
       this.blocks.push(block);

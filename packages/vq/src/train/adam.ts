@@ -25,10 +25,11 @@ export class NamedAdam {
 
   constructor(readonly variables: Record<string, tf.Variable>, readonly options: NamedAdamOptions) {
     for (const [name, variable] of Object.entries(variables)) {
-      this.m[name] = tf.variable(tf.zerosLike(variable), false);
-      this.v[name] = tf.variable(tf.zerosLike(variable), false);
+      // tidy frees the initial values; variables survive it.
+      this.m[name] = tf.tidy(() => tf.variable(tf.zerosLike(variable), false));
+      this.v[name] = tf.tidy(() => tf.variable(tf.zerosLike(variable), false));
     }
-    this.t = tf.variable(tf.scalar(0), false);
+    this.t = tf.tidy(() => tf.variable(tf.scalar(0), false));
   }
 
   /** Applies one update; `grads` are keyed like `variables` (missing = no gradient). */
