@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '@vqct/core';
 import './register-gradients';
+import { registerCpuKernelFixes, registerWasmTrainingKernels } from './kernels/register-training-kernels';
 
 /** The backends this adapter knows, best first. */
 export const NODE_BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -59,6 +60,7 @@ const CANDIDATES: Candidate[] = [
     specifier: '@tensorflow/tfjs-backend-wasm',
     async load() {
       await import('@tensorflow/tfjs-backend-wasm');
+      registerWasmTrainingKernels();
       return 'wasm';
     },
   },
@@ -67,6 +69,7 @@ const CANDIDATES: Candidate[] = [
     specifier: '@tensorflow/tfjs-backend-cpu',
     async load() {
       await import('@tensorflow/tfjs-backend-cpu');
+      registerCpuKernelFixes();
       return 'cpu';
     },
   },

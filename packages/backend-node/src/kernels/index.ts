@@ -1,0 +1,6 @@
+export { registerWasmTrainingKernels, registerCpuKernelFixes, WASM_TRAINING_KERNELS, WASM_FIXED_KERNELS, WASM_WRAPPED_KERNELS, CPU_FIXED_KERNELS } from './register-training-kernels';
+export { conv2dBackpropFilterWasm, conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter';
+export { unsortedSegmentSum, unsortedSegmentSumWasmConfig } from './unsorted-segment-sum';
+export { resizeNearestNeighborGrad, resizeNearestNeighborGradCpuConfig, resizeNearestNeighborGradWasmConfig, nearestSource } from './resize-nearest-neighbor-grad';
+export { pretransposedMatMul, isPretransposed } from './pretransposed-mat-mul';
+export type { WasmBackendLike } from './backend-access';
