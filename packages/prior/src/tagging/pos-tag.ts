@@ -20,10 +20,17 @@ const WORD = /^[a-z][a-z'-]*[a-z]$|^[a-z]$/;
 /** Words compromise sometimes tags as nouns or adjectives in captions that are never codebook words. */
 const STOP = new Set(['a', 'an', 'the', 'some', 'each', 'other', 'another', 'several', 'many', 'few', 'more', 'most', 'such', 'own', 'same', 'lot', 'lots', 'top', 'front', 'side', 'bit', 'kind', 'sort', 'type', 'couple', 'pair', 'group', 'bunch', 'something', 'someone', 'thing', 'things', 'there', 'here', 'way', 'near', 'next', 'left', 'right', 'background', 'foreground', 'middle', 'picture', 'image', 'photo']);
 /** Plural endings whose final "s" is part of the singular (bus, glass, cactus, lens, ...). */
-const KEEP_S = /(ss|us|is|ous|ics|ws|ys|lens|news|species|series|s's)$/;
+const KEEP_S = /(ss|us|is|ous|ics|ws|ys|lens|news|species|series|herpes|canvas|atlas|gas)$/;
+
+/** The parts of compromise's untyped internals this file uses. */
+interface CompromiseInternals {
+  methods(): { two: { transform: { noun: { toSingular(word: string, model: object): string } } } };
+  model(): { one: { lexicon: Record<string, string | undefined> } };
+}
+const internals = nlp as unknown as CompromiseInternals;
 
 function toSingular(word: string): string {
-  const singular = nlp.methods().two.transform.noun.toSingular(word, nlp.model()) as string;
+  const singular = internals.methods().two.transform.noun.toSingular(word, internals.model());
   return typeof singular === 'string' && singular.length > 0 ? singular : word;
 }
 
@@ -33,11 +40,16 @@ function normalOf(term: CompromiseTerm): string {
   return w.replace(/^[^a-z]+|[^a-z]+$/g, '');
 }
 
+/** Irregular plurals worth singularizing; compromise also marks "specimen" or "abdomen" plural, which are not. */
+const IRREGULAR = new Set(['men', 'women', 'children', 'people', 'feet', 'teeth', 'geese', 'mice', 'oxen', 'lice', 'firemen', 'policemen', 'fishermen', 'businessmen', 'sportsmen', 'horsemen', 'gentlemen']);
+
 function isPlural(term: CompromiseTerm, word: string): boolean {
+  if (IRREGULAR.has(word)) return true;
+  if (!word.endsWith('s') || KEEP_S.test(word)) return false;
   if (term.tags.has('Plural')) return true;
   // compromise leaves some plurals untagged ("giraffes", "zebras"): an -s noun whose singular form differs.
   if (term.tags.has('Uncountable') || term.tags.has('ProperNoun')) return false;
-  return word.length > 3 && word.endsWith('s') && !KEEP_S.test(word);
+  return word.length > 3;
 }
 
 function classify(terms: CompromiseTerm[], i: number, word: string): TaggedToken['pos'] {
@@ -76,7 +88,7 @@ function aloneIsAdjective(word: string): boolean {
 /** "snowy", "muddy": an -y word unknown to the lexicon, built on a known noun. */
 function isDenominalY(word: string): boolean {
   if (!/[a-z]{3,}y$/.test(word)) return false;
-  const lexicon = nlp.model().one.lexicon as Record<string, string | undefined>;
+  const lexicon = internals.model().one.lexicon;
   if (lexicon[word] != null) return false;
   const stem = word.slice(0, -1);
   const stems = [stem, stem.replace(/([b-df-hj-np-tv-z])\1$/, '$1'), `${stem}e`];
