@@ -9,7 +9,8 @@ export interface QuantizeOptions {
 }
 
 /** What a quantizer returns; new tensors owned by the caller. */
-export interface QuantizeResult {
+// A type alias (not an interface) so that it is a tfjs TensorContainer and can leave tf.tidy.
+export type QuantizeResult = {
   /** [b, h, w, channels] the quantized vectors (value q; gradient passed straight through to z). */
   quantized: tf.Tensor4D;
   /** Scalar: adjective + noun loss. */
@@ -18,7 +19,7 @@ export interface QuantizeResult {
   parts: { adjective: tf.Scalar; noun: tf.Scalar };
   /** int32 [b, h, w, tokensPerPosition]: topK adjective indices (0..kAdj-1), then 1 noun index (0..kNoun-1). */
   tokens: tf.Tensor4D;
-}
+};
 
 /**
  * The interface every quantizer implements (VqctQuantizer, VectorQuantizer,

@@ -1,41 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveVqModelConfig } from '../config/resolve-config';
-import type { CodebookSource } from './codebook-source';
 import { nearestCodes } from './nearest-codes';
+import { VariableCodebookSource } from './variable-codebook-source';
 import { VqctQuantizer } from './vqct-quantizer';
-
-/** A minimal CodebookSource: codebook = W (one variable), scaled by 1 in training. */
-class VariableSource implements CodebookSource {
-  readonly w: tf.Variable;
-  private cached: tf.Tensor2D | null = null;
-  invalidations = 0;
-  constructor(readonly kAdj: number, readonly kNoun: number, values: number[][]) {
-    this.w = tf.tidy(() => tf.variable(tf.tensor2d(values)));
-  }
-  get codeDim(): number {
-    return this.w.shape[1];
-  }
-  trainingCodebook(): tf.Tensor2D {
-    return tf.mul(this.w, tf.scalar(1)) as tf.Tensor2D;
-  }
-  inferenceCodebook(): tf.Tensor2D {
-    if (this.cached == null) this.cached = tf.keep(tf.clone(this.w) as tf.Tensor2D);
-    return this.cached;
-  }
-  invalidate(): void {
-    this.invalidations++;
-    this.cached?.dispose();
-    this.cached = null;
-  }
-  trainableVariables(): tf.Variable[] {
-    return [this.w];
-  }
-  dispose(): void {
-    this.invalidate();
-    this.w.dispose();
-  }
-}
 
 // 3 adjective codes then 2 noun codes, e = 2.
 const CODES = [
@@ -47,7 +15,7 @@ const CODES = [
 ];
 
 function make(overrides: Parameters<typeof resolveVqModelConfig>[0] = {}) {
-  const source = new VariableSource(3, 2, CODES);
+  const source = new VariableCodebookSource(3, 2, CODES);
   const config = resolveVqModelConfig({ preset: 'tiny', codeDim: 2, ...(overrides as object) });
   return { source, q: new VqctQuantizer(config, source) };
 }
@@ -104,7 +72,7 @@ describe('VqctQuantizer', () => {
     const { source, q } = make({ betaPlacement: placement, beta: 0.25 });
     // one position; adj z=(0.9,0.1) -> q=(1,0); noun z=(0.8,0.9) -> q=(1,1)
     const z = tf.tidy(() => tf.variable(tf.tensor4d([0.9, 0.1, 0.8, 0.9], [1, 1, 1, 4])));
-    const { value, grads } = tf.variableGrads(() => q.quantize(z as tf.Tensor4D, { training: true }).loss, [z, source.w]);
+    const { value, grads } = tf.variableGrads(() => q.quantize(z as tf.Tensor4D, { training: true }).loss, [z, source.codebook]);
     // per half mse: adj ((0.1)^2 + (0.1)^2)/2 = 0.01, noun ((0.2)^2 + (0.1)^2)/2 = 0.025
     expect(await value.data()).toBeCloseTo((1 + 0.25) * (0.01 + 0.025), 6);
     const cz = placement === 'authors' ? 1 : 0.25;
@@ -113,7 +81,7 @@ describe('VqctQuantizer', () => {
     const gz = Array.from(await grads[z.name].data());
     [0.9 - 1, 0.1 - 0, 0.8 - 1, 0.9 - 1].forEach((d, i) => expect(gz[i]).toBeCloseTo(cz * d, 6));
     // the codebook: adjective codes 0 and 1 each get half of cq * (q - z); noun code 3 gets all of it
-    const gw = await grads[source.w.name].array();
+    const gw = (await grads[source.codebook.name].array()) as number[][];
     const adj = [cq * (1 - 0.9) * 0.5, cq * (0 - 0.1) * 0.5];
     expect(gw[0][0]).toBeCloseTo(adj[0], 6);
     expect(gw[0][1]).toBeCloseTo(adj[1], 6);
