@@ -1,0 +1,72 @@
+/**
+ * The playground's Engine over the real vqct packages, on whatever tfjs backend is
+ * active (the worker starts WebGPU first).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { downsampleFactor } from '@vqct/vq';
+import type { Engine, EngineLoader, ModelImage } from './engine';
+import { loadTokenizer } from './load-tokenizer';
+import type { Codebook } from './nearest';
+import { nearestWords, patchQueries } from './nearest';
+import { patchWords } from '../ui/tokens';
+
+export const loadVqctEngine: EngineLoader = async (files) => {
+  const tok = loadTokenizer(files);
+  const { model, prior, sidecar } = tok;
+  const config = model.config;
+  const f = downsampleFactor(config);
+  const side = config.resolution;
+  const codebook: Codebook = {
+    data: (await tok.net.inferenceCodebook().data()) as Float32Array,
+    kAdj: prior.kAdj,
+    kNoun: prior.kNoun,
+    codeDim: config.codeDim,
+  };
+  const info = {
+    name: files.checkpoint.name.replace(/\.safetensors$/i, ''),
+    height: side,
+    width: side,
+    channels: config.inChannels,
+    gridH: side / f,
+    gridW: side / f,
+    k: config.topK,
+    kAdj: prior.kAdj,
+    kNoun: prior.kNoun,
+    words: prior.words,
+    step: sidecar.step,
+  };
+  let last: Int32Array | null = null;
+
+  const engine: Engine = {
+    info,
+    async encode(image: ModelImage) {
+      const t = tf.tidy(() => model.encode(tf.tensor4d(image.data, [1, image.height, image.width, image.channels], 'float32')));
+      try {
+        last = (await t.data()) as Int32Array;
+        return last.slice();
+      } finally {
+        t.dispose();
+      }
+    },
+    async decode(tokens: Int32Array) {
+      const t = tf.tidy(() => {
+        const y = model.decodeTokens(tf.tensor4d(tokens, [1, info.gridH, info.gridW, info.k + 1], 'int32'));
+        return tf.clipByValue(y, -1, 1);
+      });
+      try {
+        const data = (await t.data()) as Float32Array;
+        return { data, height: t.shape[1], width: t.shape[2], channels: t.shape[3] };
+      } finally {
+        t.dispose();
+      }
+    },
+    async nearest(patch: number, count: number) {
+      if (last == null) throw new Error('encode an image first');
+      const words = patchWords({ tokens: last, gridH: info.gridH, gridW: info.gridW, k: info.k }, patch);
+      const q = patchQueries(codebook, words.adjectives, words.noun);
+      return nearestWords(codebook, prior.words, q.adjective, q.noun, count);
+    },
+    dispose: () => tok.dispose(),
+  };
+  return engine;
+};
