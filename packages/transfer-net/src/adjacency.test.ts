@@ -43,12 +43,18 @@ function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 }
 
-describe.each(['sparse-segment', 'gather-scatter'] as const)('SparsePropagation (%s)', (aggregation) => {
-  const prior = randomPrior(7, 9, 4, 30, 3);
-  const dense = denseNormalizedAdjacency(prior);
-  const k = 16;
+const unitWeights = { ...randomPrior(7, 9, 4, 30, 3), edgeWeight: new Float32Array(30).fill(1) };
+const earlyWeighted = { kAdj: 2, kNoun: 14, edgeIndex: new Int32Array([0, 2, 1, 2, 0, 15]), edgeWeight: new Float32Array([2.5, 1, 1]) };
+const graphs = [
+  ['weights 1..3', randomPrior(7, 9, 4, 30, 3)],
+  ['all weights 1', unitWeights],
+  ['one weighted pair far from the last node', earlyWeighted],
+] as const;
 
-  it('computes Â H like the dense product, and its gradient is Âᵀ dY', async () => {
+describe.each(['sparse-segment', 'gather-scatter'] as const)('SparsePropagation (%s)', (aggregation) => {
+  it.each(graphs)('computes Â H like the dense product, and its gradient is Âᵀ dY (%s)', async (_, prior) => {
+    const dense = denseNormalizedAdjacency(prior);
+    const k = 16;
     const before = tf.memory().numTensors;
     const prop = new SparsePropagation(priorAdjacency(prior), aggregation);
     const hData = Float32Array.from({ length: k * 5 }, (_, i) => Math.sin(i));

@@ -16,6 +16,8 @@ export interface NormalizedAdjacency {
   target: Int32Array;
   /** Â[i, j], float32 [M]. */
   weight: Float32Array;
+  /** (A + I)[i, j] before normalization, float32 [M]. */
+  raw: Float32Array;
   /** Weighted degree of A + I per node, float64 [K]. */
   degree: Float64Array;
 }
@@ -83,7 +85,7 @@ export function normalizedAdjacency(numNodes: number, edgeIndex: Int32Array, edg
   }
   const weight = new Float32Array(w.length);
   for (let m = 0; m < w.length; m++) weight[m] = w[m] / Math.sqrt(degree[tgt[m]] * degree[src[m]]);
-  return { numNodes, source: Int32Array.from(src), target: Int32Array.from(tgt), weight, degree };
+  return { numNodes, source: Int32Array.from(src), target: Int32Array.from(tgt), weight, raw: Float32Array.from(w), degree };
 }
 
 /** `normalizedAdjacency` of a prior's graph. */
