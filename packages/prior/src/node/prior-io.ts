@@ -23,7 +23,8 @@ export function savePrior(path: string, prior: Prior): void {
 export function loadPrior(path: string): Prior {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    // A fresh Uint8Array, not Node's pooled Buffer: decoders may use `.buffer`.
+    bytes = new Uint8Array(readFileSync(path));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new IoError(err.code === 'ENOENT' ? 'no such file' : `cannot read (${err.code ?? err.message})`, { file: path, cause: e });

@@ -14,7 +14,7 @@ const keyOf = (q: WordQuery): string => `${q.pos}:${q.word}`;
 function readCache(file: string, sourceId: string): CacheContent | undefined {
   if (!existsSync(file)) return undefined;
   try {
-    const { tensors, metadata } = decodeSafetensors(readFileSync(file), { source: file });
+    const { tensors, metadata } = decodeSafetensors(new Uint8Array(readFileSync(file)), { source: file });
     if (metadata.format !== 'vqct-vector-cache' || metadata.source !== sourceId) return undefined;
     const keys = JSON.parse(metadata.keys) as string[];
     const missing = JSON.parse(metadata.missing) as string[];

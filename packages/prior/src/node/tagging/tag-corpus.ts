@@ -13,6 +13,11 @@ export interface TagCorpusOptions {
   batchSize?: number;
   /** The built worker script; default `tag-worker.js` next to this module. */
   workerUrl?: URL;
+  /**
+   * Descriptions tagged on this thread before workers start: small corpora
+   * finish before a worker has loaded compromise (about a second each).
+   */
+  inlineFirst?: number;
 }
 
 export interface TagProgress {
@@ -51,6 +56,18 @@ export async function tagCorpus(
     onProgress?.({ descriptions: stats.descriptions, workers: 0 });
     return stats;
   }
+  const iterator = descriptions[Symbol.asyncIterator]();
+  const inlineFirst = options.inlineFirst ?? 2000;
+  while (stats.descriptions < inlineFirst) {
+    const r = await iterator.next();
+    if (r.done === true) {
+      onProgress?.({ descriptions: stats.descriptions, workers: 0 });
+      return stats;
+    }
+    stats.add(tagDescription(r.value.text));
+    if ((stats.descriptions & 0xff) === 0) onProgress?.({ descriptions: stats.descriptions, workers: 0 });
+  }
+  const rest: AsyncIterable<Description> = { [Symbol.asyncIterator]: () => iterator };
   const batchSize = options.batchSize ?? 256;
   const workers = Array.from({ length: n }, () => new Worker(url as URL));
   const pending = new Map<number, { resolve: (d: CorpusStatsData) => void; reject: (e: Error) => void }>();
@@ -95,7 +112,7 @@ export async function tagCorpus(
   };
   try {
     let batch: string[] = [];
-    for await (const d of descriptions) {
+    for await (const d of rest) {
       if (failure != null) throw failure;
       batch.push(d.text);
       if (batch.length === batchSize) {

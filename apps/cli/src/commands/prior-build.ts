@@ -1,0 +1,105 @@
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { IoError } from '@vqct/core';
+import { priorDigest } from '@vqct/prior';
+import { buildPrior, savePrior, type BuildPriorOptions, type BuildPriorProgress, type BuildPriorReport } from '@vqct/prior/node';
+import type { Command } from 'commander';
+import { createOutput, type GlobalOptions, type Output } from '../output';
+import { createProgress } from '../progress';
+import { intOption } from './parse';
+
+export interface PriorBuildArgs {
+  corpus?: string;
+  format?: BuildPriorOptions['format'];
+  embeddings?: string;
+  minCount?: number;
+  maxAdjectives?: number;
+  maxNouns?: number;
+  workers?: number;
+  output: string;
+  cache?: boolean;
+}
+
+/** Where the vector cache of a prior lives: next to it. */
+export function vectorCacheFor(output: string): string {
+  return output.replace(/(\.safetensors)?$/, '.vectors-cache.safetensors');
+}
+
+/** Fails before any work when the output cannot be written (missing folder, read-only). */
+export function checkWritable(output: string): void {
+  const dir = dirname(resolve(output));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new IoError(`cannot write: the folder ${dir} does not exist`, { file: output });
+  try {
+    accessSync(dir, constants.W_OK);
+    if (existsSync(output)) accessSync(output, constants.W_OK);
+  } catch (e) {
+    throw new IoError(`cannot write: permission denied (${(e as NodeJS.ErrnoException).code ?? 'EACCES'})`, { file: output, cause: e });
+  }
+}
+
+/** The human report lines after a build. */
+export function reportLines(output: string, report: BuildPriorReport, dim: number): string[] {
+  const noVec = report.dropped.noVector;
+  const shown = noVec.slice(0, 8).join(', ') + (noVec.length > 8 ? `, ... (${noVec.length - 8} more)` : '');
+  const perSec = Math.round(report.descriptionsPerSecond).toLocaleString('en-US');
+  return [
+    `${output}: ${report.kept.adjectives} adjectives + ${report.kept.nouns} nouns (K ${report.kept.adjectives + report.kept.nouns}, dim ${dim}), ${report.edges} edges`,
+    `  corpus ${report.corpus}: ${report.descriptions.toLocaleString('en-US')} descriptions tagged in ${report.seconds.tag.toFixed(1)} s (${perSec}/s, ${report.workers === 0 ? 'main thread' : `${report.workers} workers`})`,
+    `  words seen: ${report.seen.adjectives} adjectives, ${report.seen.nouns} nouns; dropped ${report.dropped.belowMinCount} at or below min-count, ${report.dropped.overCap} over the caps, ${noVec.length} without a vector${noVec.length > 0 ? ` (${shown})` : ''}`,
+    `  time: ${report.seconds.total.toFixed(1)} s (embedding ${report.seconds.embed.toFixed(1)} s)`,
+  ];
+}
+
+/** Runs a build with progress on `out`; shared by `prior build` and `demo`. */
+export async function runPriorBuild(args: PriorBuildArgs, out: Output): Promise<{ report: BuildPriorReport; digest: string; dim: number }> {
+  checkWritable(args.output);
+  const progress = createProgress(out);
+  const onProgress = (p: BuildPriorProgress): void => {
+    if (p.phase === 'tag') {
+      if (p.totalBytes > 0) progress.update('tagging', p.bytes, p.totalBytes, 'bytes');
+      else progress.update('tagging', p.descriptions, 0, 'descriptions');
+    } else if (p.phase === 'embed') {
+      progress.update(p.step, p.done, p.total, p.step.startsWith('scan') ? 'bytes' : 'words');
+    } else if (p.asked > 0) {
+      progress.stop();
+      out.log(`vector cache: ${p.hits} of ${p.asked} words cached`);
+    }
+  };
+  try {
+    const { prior, report } = await buildPrior({
+      corpus: args.corpus,
+      format: args.format,
+      embeddings: args.embeddings,
+      minCount: args.minCount,
+      maxAdjectives: args.maxAdjectives,
+      maxNouns: args.maxNouns,
+      workers: args.workers,
+      vectorCache: args.cache === false ? undefined : vectorCacheFor(args.output),
+    }, onProgress);
+    savePrior(args.output, prior);
+    return { report, digest: priorDigest(prior), dim: prior.dim };
+  } finally {
+    progress.stop();
+  }
+}
+
+/** `vqct prior build`: corpus -> prior.safetensors (METHOD.md §1). */
+export function registerPriorBuild(prior: Command): void {
+  prior
+    .command('build')
+    .description('build a codebook prior from a caption corpus (default: the embedded WordNet corpus)')
+    .option('--corpus <path>', 'captions: a text file (one per line), JSONL, COCO captions JSON or a folder of .txt files')
+    .option('--format <format>', 'text | jsonl | coco | folder (default: from the path)')
+    .option('--embeddings <source>', 'wink | FILE (GloVe/word2vec/fastText text) | clip:DIR', 'wink')
+    .option('--min-count <n>', 'keep words seen more than n times', intOption('--min-count'), 10)
+    .option('--max-adjectives <n>', 'keep at most n adjectives (most frequent)', intOption('--max-adjectives'))
+    .option('--max-nouns <n>', 'keep at most n nouns (most frequent)', intOption('--max-nouns'))
+    .option('--workers <n>', 'tagging worker threads (0: main thread; default: CPU cores)', intOption('--workers'))
+    .option('--no-cache', 'do not read or write the vector cache next to the output')
+    .option('-o, --output <file>', 'the prior file to write', 'prior.safetensors')
+    .action(async (opts: PriorBuildArgs & { format?: string }, cmd: Command) => {
+      const out = createOutput(cmd.optsWithGlobals<GlobalOptions>());
+      const { report, digest, dim } = await runPriorBuild(opts, out);
+      out.result({ output: opts.output, digest, dim, ...report }, () => reportLines(opts.output, report, dim));
+    });
+}
