@@ -182,7 +182,7 @@ describe('VqModel', () => {
     });
     a.afterStep();
     expect(Array.from(a.namedWeights()['quantize.embedding'].dataSync())).not.toEqual(emb);
-    expect(a.namedWeights()['quantize.cluster_size'].dataSync().reduce((s, v) => s + v, 0)).toBeCloseTo(2 * 4 * (1 - 0.99), 4);
+    expect(Array.from(a.namedWeights()['quantize.cluster_size'].dataSync() as Float32Array).reduce((s, v) => s + v, 0)).toBeCloseTo(2 * 4 * (1 - 0.99), 4);
     x.dispose();
     [a, b, c].forEach((m) => m.dispose());
   });

@@ -1,0 +1,51 @@
+// @vqct/vq model bench (BENCH.md, bench-32): forward (encode + quantize +
+// decode, inference) at batch 8, and the dual quantizer alone on 8192
+// vectors (64 + 64 dims) against 512 + 1024 codes, on cpu and wasm.
+// Imports the built dist: run `pnpm exec turbo run build --filter=@vqct/vq` first.
+import * as tf from '@tensorflow/tfjs-core';
+import { useNodeBackend } from '@vqct/backend-node';
+import { machineLine, measure, peakRssMiB, quick, report } from '../../../bench/lib.mjs';
+import { createVqModel, resolveVqModelConfig, VariableCodebookSource, VqctQuantizer } from '../dist/index.js';
+
+// PyTorch 1.13 CPU peer on the same machine kind (BENCH.md): midpoints of the quoted ranges.
+const PEER_MS = { forward: 270, quantizer: 140 };
+const backends = (process.env.VQCT_BENCH_BACKENDS ?? 'cpu,wasm').split(',');
+const config = resolveVqModelConfig(quick ? { preset: 'tiny' } : 'bench-32');
+const batch = quick ? 1 : 8;
+const side = quick ? 16 : 32;
+const positions = quick ? 256 : 8192;
+const timing = quick ? { warmup: 1, runs: 1 } : { warmup: 2, runs: 5 };
+
+function codebook(seed) {
+  const values = tf.tidy(() => tf.randomNormal([config.kAdj + config.kNoun, config.codeDim], 0, 1, 'float32', seed));
+  const source = new VariableCodebookSource(config.kAdj, config.kNoun, values);
+  values.dispose();
+  return source;
+}
+
+const rows = [];
+for (const backend of backends) {
+  const b = await useNodeBackend({ backend });
+  const source = codebook(1);
+  const model = createVqModel(config, { codebook: source, seed: 1 });
+  const x = tf.tidy(() => tf.randomUniform([batch, side, side, 3], -1, 1, 'float32', 2));
+  const fwd = await measure(async () => {
+    const y = model.reconstruct(x);
+    await y.data();
+    y.dispose();
+  }, timing);
+  rows.push({ name: `forward ${quick ? 'tiny' : 'bench-32'} b${batch} ${side}x${side}`, backend: b.name, ...fwd, unit: 'ms', note: quick ? 'quick' : `${(fwd.median / PEER_MS.forward).toFixed(2)}x PyTorch (~${PEER_MS.forward} ms)` });
+
+  const quantizer = new VqctQuantizer(config, source);
+  const z = tf.tidy(() => tf.randomNormal([positions / 64, 8, 8, 2 * config.codeDim], 0, 1, 'float32', 3));
+  const qt = await measure(async () => {
+    const r = quantizer.quantize(z, { training: false });
+    await r.tokens.data();
+    tf.dispose(r);
+  }, timing);
+  rows.push({ name: `quantizer ${positions} x (${config.codeDim}+${config.codeDim}) vs ${config.kAdj}+${config.kNoun}`, backend: b.name, ...qt, unit: 'ms', note: quick ? 'quick' : `${Math.round((positions / qt.median) * 1000)} vec/s; ${(qt.median / PEER_MS.quantizer).toFixed(2)}x PyTorch (~${PEER_MS.quantizer} ms)` });
+  tf.dispose([x, z]);
+  model.dispose();
+  source.dispose();
+}
+report(`@vqct/vq model — ${machineLine(`peak RSS ${peakRssMiB().toFixed(0)} MiB`)}`, rows);
