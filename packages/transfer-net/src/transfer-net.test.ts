@@ -47,8 +47,15 @@ describe('TransferNet', () => {
     const source: CodebookSourceShape = net;
     expect([source.kAdj, source.kNoun, source.codeDim]).toEqual([2, 2, 6]);
     expect(source.trainableVariables()).toHaveLength(4);
+    // Created inside someone else's tidy, the cached codebook still survives it.
+    let inside: tf.Tensor2D | undefined;
+    tf.tidy(() => {
+      inside = source.inferenceCodebook();
+    });
     const c = source.inferenceCodebook();
+    expect(c).toBe(inside);
     expect(source.inferenceCodebook()).toBe(c); // cached
+    expect(c.isDisposed).toBe(false);
     const { adjective, noun } = net.splitCodebook(c);
     expect(adjective.shape).toEqual([2, 6]);
     expect(noun.shape).toEqual([2, 6]);
