@@ -161,6 +161,21 @@ describe('TransferNet', () => {
     [gcn, mlp, rnd].forEach((n) => n.dispose());
   });
 
+  it('has configurable depth, width and activation; both aggregations agree', () => {
+    const prior = randomPrior(10, 14, 6, 40);
+    const one = createTransferNet(prior, { layers: 1, codeDim: 5 });
+    const three = createTransferNet(prior, { layers: 3, hiddenDim: 7, codeDim: 5, activation: 'tanh' });
+    expect(Object.keys(one.namedWeights())).toEqual(['gcn.0.weight', 'gcn.0.bias']);
+    expect(three.trainableVariables().map((v) => v.shape)).toEqual([[6, 7], [7], [7, 7], [7], [7, 5], [5]]);
+    expect(one.inferenceCodebook().shape).toEqual([24, 5]);
+    expect(three.inferenceCodebook().shape).toEqual([24, 5]);
+    const a = createTransferNet(prior, { hiddenDim: 12, codeDim: 4, seed: 8 });
+    const b = createTransferNet(prior, { hiddenDim: 12, codeDim: 4, seed: 8, aggregation: 'gather-scatter' });
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a.trainingCodebook({ seed: 3 }), b.trainingCodebook({ seed: 3 })))).dataSync()[0]);
+    expect(diff).toBeLessThan(1e-5);
+    [one, three, a, b].forEach((n) => n.dispose());
+  });
+
   it.each([
     ['an edge index out of range', (p: ReturnType<typeof tinyPrior>) => { p.edgeIndex[3] = 4; }, /edge 1 \(0, 4\) is out of range/],
     ['a NaN vector', (p: ReturnType<typeof tinyPrior>) => { p.vectors[7] = Number.NaN; }, /word 2 "bird" has a non-finite value NaN at component 1/],
