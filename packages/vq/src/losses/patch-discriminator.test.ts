@@ -15,7 +15,7 @@ describe('PatchDiscriminator', () => {
     expect(w['layer0.bias']).toBeDefined();
     expect(w['layer1.gamma']).toBeDefined();
     expect(w['layer1.bias']).toBeUndefined();
-    const k = w['layer2.kernel'].dataSync();
+    const k = Array.from(w['layer2.kernel'].dataSync());
     const mean = k.reduce((a, b) => a + b, 0) / k.length;
     const std = Math.sqrt(k.reduce((a, b) => a + (b - mean) ** 2, 0) / k.length);
     expect(std).toBeGreaterThan(0.019);

@@ -23,6 +23,8 @@ export interface TrainableTokenizer {
 /** Something else with trainable weights under stable names (the transfer net). */
 export interface NamedWeightsOwner {
   namedWeights(): Record<string, tf.Variable>;
+  /** Drops caches derived from the weights (a CodebookSource's codebook). */
+  invalidate?(): void;
 }
 
 /** What one training step reports: plain numbers, nothing to dispose. */
@@ -42,5 +44,7 @@ export interface TrainStep {
   /** Reconstructions for sample grids, [b, h, w, c]; the caller disposes. */
   sample(batch: tf.Tensor4D): tf.Tensor4D;
   state(): Record<string, tf.Variable>;
+  /** Call after assigning `state()` from a checkpoint: drops caches derived from the weights. */
+  restored(): void;
   dispose(): void;
 }

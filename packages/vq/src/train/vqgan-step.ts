@@ -190,6 +190,9 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
       if (optD != null) for (const [k, v] of Object.entries(optD.namedWeights())) out[`opt.d.${k}`] = v;
       return out;
     },
+    restored() {
+      codebook?.invalidate?.();
+    },
     dispose() {
       optG.dispose();
       optD?.dispose();
