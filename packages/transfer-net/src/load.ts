@@ -32,6 +32,9 @@ export function transferNetFromSafetensors(bytes: Uint8Array, prior: TransferNet
     throw new FormatError(`format version ${metadata.format_version} is not supported (this reader knows ${TRANSFER_NET_FORMAT_VERSION})`, { file });
   }
   const config = resolveTransferNetOptions(parseJson(metadata.config, 'config', file) as object, file);
+  for (const key of ['k_adj', 'k_noun', 'dim', 'prior_content_digest']) {
+    if (metadata[key] == null) throw new FormatError(`missing __metadata__.${key}: not a saved transfer net`, { file });
+  }
   const saved = { kAdj: Number(metadata.k_adj), kNoun: Number(metadata.k_noun), dim: Number(metadata.dim), digest: metadata.prior_content_digest };
   if (saved.kAdj !== prior.kAdj || saved.kNoun !== prior.kNoun || saved.dim !== prior.dim) {
     throw new CheckpointError(
