@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FormatError, InputError } from '@vqct/core';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { KerasLayerSpec } from '../losses/keras-feature-net';
 import { KerasFeatureNet } from '../losses/keras-feature-net';
 import { FeaturePerceptualDistance, MOBILENET_V2_TAPS } from '../losses/perceptual';
@@ -32,17 +33,20 @@ interface ModelJson {
  */
 export function loadNsfwjsFeatureNet(model: NsfwjsModel): KerasFeatureNet {
   const require = createRequire(import.meta.url);
-  const base = `nsfwjs/dist/models/${model}`;
+  let base: string;
   let json: ModelJson;
   try {
-    json = require(`${base}/model.min.js`) as ModelJson;
+    // The package's "exports" hide dist/models; resolve its root and read the files by path.
+    const root = join(dirname(require.resolve('nsfwjs')), '..', '..');
+    base = join(root, 'dist', 'models', model);
+    json = require(join(base, 'model.min.js')) as ModelJson;
   } catch (e) {
     throw new InputError(`nsfwjs is not installed (needed for the ${model} features): ${(e as Error).message.split('\n')[0]}`, { cause: e });
   }
   const source = `${base}/model.min.js`;
   const weights = new Map<string, tf.Tensor>();
   for (const group of json.weightsManifest) {
-    const parts = group.paths.map((p) => Buffer.from(require(`${base}/${p}.min.js`) as string, 'base64'));
+    const parts = group.paths.map((p) => Buffer.from(require(join(base, `${p}.min.js`)) as string, 'base64'));
     const bytes = Buffer.concat(parts);
     let offset = 0;
     for (const w of group.weights) {

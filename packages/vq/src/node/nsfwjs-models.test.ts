@@ -1,0 +1,30 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadMnistDataset } from './mnist-datasets';
+import { loadMobileNetPerceptual } from './nsfwjs-models';
+
+describe('LPIPS-style distance on nsfwjs MobileNetV2', () => {
+  const perceptual = loadMobileNetPerceptual();
+  afterAll(() => perceptual.net.dispose());
+
+  it('is 0 for identical images, grows with distortion, and has gradients w.r.t. the reconstruction', async () => {
+    const ds = loadMnistDataset('fashion-mnist', { size: 32, channels: 3, perClass: 1 });
+    const imgs = await Promise.all([0, 1, 2, 3].map((i) => ds.get(i * 1)));
+    const x = tf.tensor4d(Float32Array.from(imgs.flatMap((a) => Array.from(a!))), [4, 32, 32, 3]);
+    const before = tf.memory().numTensors;
+    const d = (y: tf.Tensor4D): number => tf.tidy(() => perceptual.distance(x, y).dataSync()[0]);
+    const same = d(x);
+    const light = tf.tidy(() => tf.clipByValue(tf.add(x, tf.randomNormal(x.shape, 0, 0.1, 'float32', 1)), -1, 1) as tf.Tensor4D);
+    const heavy = tf.tidy(() => tf.clipByValue(tf.add(x, tf.randomNormal(x.shape, 0, 0.5, 'float32', 1)), -1, 1) as tf.Tensor4D);
+    const shuffled = tf.tidy(() => tf.reverse(x, 0) as tf.Tensor4D); // other garments
+    expect(same).toBeCloseTo(0, 6);
+    expect(d(light)).toBeGreaterThan(0);
+    expect(d(heavy)).toBeGreaterThan(d(light));
+    expect(d(shuffled)).toBeGreaterThan(d(light));
+    const g = tf.tidy(() => tf.grad((y: tf.Tensor4D) => perceptual.distance(x, y))(light));
+    expect(Math.max(...Array.from(g.dataSync()).map(Math.abs))).toBeGreaterThan(0);
+    tf.dispose([light, heavy, shuffled, g]);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+});
