@@ -1,1 +1,2 @@
-export {};
+export { useWebBackend, WEB_BACKENDS } from './use-web-backend';
+export type { UseWebBackendOptions, WebBackendReport, WebBackendName } from './use-web-backend';
