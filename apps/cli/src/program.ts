@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerDemo } from './commands/demo';
 import { registerInfo } from './commands/info';
 import { registerPrior } from './commands/prior';
+import { registerTrain } from './commands/train';
 import { cliVersion } from './versions';
 
 /**
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerPrior(program);
   registerInfo(program);
   registerDemo(program);
+  registerTrain(program);
   // Subcommands inherit exitOverride so usage errors reach our error mapping.
   const override = (cmd: Command): void => {
     cmd.exitOverride();

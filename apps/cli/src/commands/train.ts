@@ -1,0 +1,69 @@
+import { Command, Option } from 'commander';
+import { UsageError } from '../errors';
+import { createOutput, type GlobalOptions } from '../output';
+import { runTraining, type TrainResult } from '../train/run-training';
+import type { TrainFlags } from '../train/settings';
+import { intOption } from './parse';
+
+/** Parses a positive number option value, naming the option when it is not one. */
+export function numberOption(name: string): (value: string) => number {
+  return (value: string) => {
+    const v = Number(value);
+    if (value.trim() === '' || !Number.isFinite(v) || v <= 0) throw new UsageError(`${name} expects a positive number, got ${JSON.stringify(value)}`);
+    return v;
+  };
+}
+
+const fmt = (x: number | undefined, d = 4): string => (x == null ? '-' : x.toFixed(d));
+
+/** The human summary of a training run. */
+export function trainSummary(r: TrainResult): string[] {
+  const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+  return [
+    `${r.stopped === 'completed' ? 'trained' : r.stopped === 'interrupted' ? 'interrupted' : 'time limit reached'}: step ${r.startStep} -> ${r.step} of ${r.targetSteps} in ${r.seconds.toFixed(1)} s (${r.stepsPerSecond.toFixed(2)} steps/s, ${r.imagesPerSecond.toFixed(1)} img/s, backend ${r.backend})`,
+    `  loss total ${fmt(r.loss.first.total)} -> ${fmt(r.loss.last.total)}, l1 ${fmt(r.loss.first.l1)} -> ${fmt(r.loss.last.l1)} (means of the first and last 10 steps)`,
+    `  code usage over ${r.usage.images} images: adjectives ${r.usage.adjective.used}/${r.codebook.kAdj} (${pct(r.usage.adjective.usage)}, perplexity ${r.usage.adjective.perplexity.toFixed(1)}), nouns ${r.usage.noun.used}/${r.codebook.kNoun} (${pct(r.usage.noun.usage)}, perplexity ${r.usage.noun.perplexity.toFixed(1)})`,
+    `  run folder ${r.runDir}: checkpoints/, samples/ (${r.files.samples.length}), metrics.jsonl, plots/`,
+    ...(r.skippedImages > 0 ? [`  ${r.skippedImages} unreadable images were skipped`] : []),
+    r.stopped === 'completed' ? `next: vqct tokens IMAGE --checkpoint ${r.runDir}` : `continue: vqct train --out ${r.runDir} --resume`,
+  ];
+}
+
+/** `vqct train`: train a tokenizer into a run folder. */
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train a VQCT tokenizer (or a VQ/EMA baseline) into a run folder')
+    .option('--config <file.yaml>', "a run config: ours (model/train/discriminator) or the authors' taming-style YAML")
+    .addOption(new Option('--preset <name>', 'model preset (default tiny, or the config\'s)').choices(['tiny', 'bench-32', 'paper-256']))
+    .option('--data <source>', 'fashion-mnist | mnist | a folder of images', 'fashion-mnist')
+    .option('--limit <n>', 'use at most n images of the data', intOption('--limit'))
+    .option('--prior <file>', 'the prior (.safetensors from `vqct prior build`); default: the default prior, built once and cached')
+    .addOption(new Option('--quantizer <kind>', 'vqct (the method) | vq | ema (learned-codebook baselines)').choices(['vqct', 'vq', 'ema']))
+    .addOption(new Option('--transfer <kind>', 'gcn (the method) | mlp (no graph) | random (no word vectors)').choices(['gcn', 'mlp', 'random']))
+    .option('--steps <n>', 'train until this step (with --resume: a new, larger target)', intOption('--steps'))
+    .option('--epochs <n>', 'train this many passes over the data instead of --steps', intOption('--epochs'))
+    .option('--batch-size <n>', 'images per step', intOption('--batch-size'))
+    .option('--lr <rate>', 'learning rate (default: 2e-4 for the 32px presets, the authors\' 4.5e-6 x batch otherwise)', numberOption('--lr'))
+    .option('--seed <n>', 'seed of the init, data order and dropout', intOption('--seed'))
+    .option('--perceptual', 'add the MobileNetV2 perceptual loss (slower)')
+    .option('--checkpoint-every <n>', 'checkpoint every n steps (0: only at the end)', intOption('--checkpoint-every'))
+    .option('--sample-every <n>', 'write a sample grid every n steps (0: never)', intOption('--sample-every'))
+    .option('--max-minutes <m>', 'stop (with a checkpoint) after m minutes of training', numberOption('--max-minutes'))
+    .option('-o, --out <dir>', 'the run folder (must be new unless --resume)', `runs/run-${new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`)
+    .option('--resume', 'continue the run in --out from its last checkpoint')
+    .addHelpText('after', `
+Examples:
+  vqct train --preset tiny --data fashion-mnist --steps 300 --out runs/fm
+  vqct train --data ./photos --prior my-prior.safetensors --epochs 5 --out runs/photos
+  vqct train --config configs/vqct_cub.yaml --data ./cub --out runs/cub     # the authors' YAML
+  vqct train --out runs/fm --resume --steps 600                            # continue to step 600
+  vqct train --quantizer vq --out runs/vq-baseline                          # a plain VQGAN baseline
+Ctrl-C stops after the current step and saves a checkpoint (exit code 130); --resume continues it.`)
+    .action(async (opts: TrainFlags & { out: string; resume?: boolean; maxMinutes?: number }, cmd: Command) => {
+      const out = createOutput(cmd.optsWithGlobals<GlobalOptions>());
+      const result = await runTraining(opts, { out: opts.out, resume: opts.resume, maxSeconds: opts.maxMinutes != null ? opts.maxMinutes * 60 : undefined }, out);
+      out.result(result, () => trainSummary(result));
+      if (result.stopped === 'interrupted') process.exit(130);
+    });
+}

@@ -1,0 +1,266 @@
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from '@vqct/core';
+import type { Prior } from '@vqct/prior';
+import { priorDigest } from '@vqct/prior';
+import { loadPrior } from '@vqct/prior/node';
+import { createTransferNet, type TransferNet } from '@vqct/transfer-net';
+import type { ImageDataset, StepEvent, TrainerState, VqModel } from '@vqct/vq';
+import { BatchLoader, PatchDiscriminator, Trainer, createVqModel, createVqganStep, learningRate, parseCheckpointSidecar, sampleGrid } from '@vqct/vq';
+import { loadMobileNetPerceptual, restoreCheckpoint, saveCheckpoint } from '@vqct/vq/node';
+import { stringify as toYaml } from 'yaml';
+import { openDataset } from '../data';
+import { defaultPrior } from '../default-prior';
+import { writePng } from '../io/images';
+import type { Output } from '../output';
+import { RunDir } from '../run-dir';
+import { countCodes, summarizeCounts } from './codes';
+import { writeLossPlot, writeUsagePlot } from './plots';
+import type { RunSettings, TrainFlags } from './settings';
+import { resolveRunSettings } from './settings';
+import { createTrainProgress } from './train-progress';
+
+/** Why a run ended. */
+export type StopReason = 'completed' | 'interrupted' | 'time-limit';
+
+/** The `--json` result of `vqct train` (README.md documents it). */
+export interface TrainResult {
+  runDir: string;
+  checkpoint: string;
+  stopped: StopReason;
+  backend: string;
+  startStep: number;
+  step: number;
+  targetSteps: number;
+  seconds: number;
+  stepsPerSecond: number;
+  imagesPerSecond: number;
+  /** Mean losses of the first and last (up to) 10 steps of this invocation. */
+  loss: { first: Record<string, number>; last: Record<string, number> };
+  usage: { images: number; adjective: ReturnType<typeof summarizeCounts>; noun: ReturnType<typeof summarizeCounts> };
+  codebook: { kAdj: number; kNoun: number };
+  files: { config: string; run: string; metrics: string; samples: string[]; plots: string[] };
+  skippedImages: number;
+}
+
+export interface TrainRunOptions {
+  out: string;
+  resume?: boolean;
+  /** Stop (with a checkpoint) after this many seconds of training. */
+  maxSeconds?: number;
+  /** The prior to use when none is given: `default` (cache) or a file path to build the default prior into. */
+  defaultPriorFile?: string;
+}
+
+class Stop extends Error {
+  constructor(readonly reason: StopReason) {
+    super(reason);
+  }
+}
+
+function meanLosses(events: StepEvent[]): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (const e of events) for (const [k, v] of Object.entries(e.losses)) sums[k] = (sums[k] ?? 0) + v;
+  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(events.length, 1)]));
+}
+
+async function resolvePrior(settings: RunSettings, flags: TrainFlags, out: Output, defaultFile?: string): Promise<{ prior: Prior; source: string }> {
+  if (flags.prior != null) return { prior: loadPrior(flags.prior), source: flags.prior };
+  const d = await defaultPrior(out, defaultFile);
+  return { prior: d.prior, source: d.file };
+}
+
+/**
+ * `vqct train` as a function (the demo calls it too): resolves the settings,
+ * opens the data, builds prior -> transfer net -> model, trains with
+ * checkpoints, samples, metrics and plots in the run folder. SIGINT/SIGTERM
+ * stop after the current step with a checkpoint. `--resume` continues from
+ * the run's last checkpoint with its recorded settings.
+ */
+export async function runTraining(flags: TrainFlags, options: TrainRunOptions, out: Output): Promise<TrainResult> {
+  const started = Date.now();
+  const { useNodeBackend } = await import('@vqct/backend-node');
+  const backend = await useNodeBackend();
+  out.log(backend.line);
+
+  let run: RunDir;
+  let settings: RunSettings;
+  let resumeFrom: string | null = null;
+  if (options.resume === true) {
+    run = RunDir.open(options.out);
+    resumeFrom = run.checkpoints;
+    const recorded = JSON.parse(readFileSync(run.file('run.json'), 'utf8')) as RunSettings;
+    const last = parseCheckpointSidecar(readFileSync(join(run.checkpoints, 'last.json'), 'utf8'), join(run.checkpoints, 'last.json'));
+    const extend = flags.steps ?? (flags.epochs != null ? null : Math.max(recorded.train.steps, last.step));
+    settings = { ...recorded, train: { ...recorded.train, steps: extend ?? recorded.train.steps }, epochs: flags.epochs ?? (flags.steps != null ? null : recorded.epochs) };
+    const ignored = (['config', 'preset', 'data', 'prior', 'quantizer', 'transfer', 'batchSize', 'lr', 'seed', 'limit'] as const).filter((k) => flags[k] != null);
+    if (ignored.length > 0) out.log(`--resume: using the run's recorded settings; ignoring ${ignored.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
+  } else {
+    settings = resolveRunSettings(flags);
+    run = RunDir.create(options.out);
+  }
+
+  const disposables: Array<{ dispose(): void }> = [];
+  const signals: Array<[NodeJS.Signals, () => void]> = [];
+  try {
+    for (const note of settings.config?.ignored ?? []) out.log(`config: ignored ${note}`);
+    const ds: ImageDataset & { skipped?: unknown[] } = await openDataset({ source: settings.data.source, size: settings.model.resolution, channels: settings.model.inChannels === 1 ? 1 : 3, limit: settings.data.limit });
+    out.log(`data: ${ds.name}, ${ds.size} images of ${ds.height}x${ds.width}x${ds.channels}`);
+    if (settings.epochs != null) settings.train = { ...settings.train, steps: Math.ceil((settings.epochs * ds.size) / settings.train.batchSize) };
+
+    let prior: Prior | null = null;
+    if (settings.model.quantizer === 'vqct') {
+      if (resumeFrom != null) {
+        prior = loadPrior(join(resumeFrom, settings.prior?.file ?? 'prior.safetensors'));
+      } else {
+        const p = await resolvePrior(settings, flags, out, options.defaultPriorFile);
+        prior = p.prior;
+        settings.prior = { file: 'prior.safetensors', digest: priorDigest(prior), source: p.source };
+        copyFileSync(p.source, join(run.checkpoints, 'prior.safetensors'));
+      }
+      out.log(`prior: K ${prior.kAdj + prior.kNoun} = ${prior.kAdj} adjectives + ${prior.kNoun} nouns, dim ${prior.dim}, ${prior.edgeWeight.length} edges`);
+    }
+    const digest = prior != null ? priorDigest(prior) : null;
+
+    let net: TransferNet | null = null;
+    if (prior != null && settings.transfer != null) {
+      net = createTransferNet(prior, { ...settings.transfer, codeDim: settings.model.codeDim });
+      disposables.push(net);
+    }
+    const model: VqModel = createVqModel(settings.model, { codebook: net ?? undefined, seed: settings.train.seed });
+    disposables.push(model);
+    const disc = new PatchDiscriminator(settings.discriminator);
+    disposables.push(disc);
+    const perceptual = settings.perceptual ? loadMobileNetPerceptual() : undefined;
+    if (perceptual != null) disposables.push(perceptual.net);
+    const train = settings.train;
+    const step = createVqganStep({
+      model, codebook: net ?? undefined, discriminator: disc, perceptual, loss: train.loss,
+      learningRate: learningRate(train), betas: train.betas, epsilon: train.epsilon,
+      kAdj: model.config.kAdj, kNoun: model.config.kNoun,
+    });
+    disposables.push(step);
+    out.log(`model: ${settings.model.quantizer} quantizer, ${model.parameterCount().toLocaleString('en-US')} parameters, codebook ${model.config.kAdj} + ${model.config.kNoun}, lr ${learningRate(train).toExponential(2)}, batch ${train.batchSize}`);
+
+    let resumed: TrainerState | null = null;
+    if (resumeFrom != null) {
+      const side = restoreCheckpoint(resumeFrom, step.state(), { modelConfig: model.config, priorDigest: digest });
+      net?.invalidate();
+      resumed = { step: side.step, epoch: side.epoch, data: side.data, rng: side.rng, metrics: side.metrics };
+      run.truncateMetrics(side.step);
+      out.log(`resume: continuing from step ${side.step} of ${run.target}`);
+      if (side.step >= train.steps) throw new ConfigError(`--resume: the run is already at step ${side.step} of ${train.steps}; pass a larger --steps to train further`, { file: options.out });
+    } else {
+      run.write('config.yaml', `# resolved by vqct train; reusable with --config\n${toYaml({ model: settings.model, train: settings.train, discriminator: settings.discriminator })}`);
+      run.write('run.json', `${JSON.stringify(settings, null, 2)}\n`);
+    }
+
+    const loader = new BatchLoader(ds, { batchSize: train.batchSize, seed: train.seed, state: resumed?.data });
+    const events: StepEvent[] = [];
+    const samples: string[] = [];
+    const progress = createTrainProgress(out, train.steps);
+    let stopRequested: StopReason | null = null;
+    let savedStep = resumed?.step ?? -1;
+    const deadline = options.maxSeconds != null ? Date.now() + options.maxSeconds * 1000 : Infinity;
+    let pending: Promise<unknown> = Promise.resolve();
+    const save = async (state: TrainerState): Promise<void> => {
+      await pending;
+      saveCheckpoint(run.checkpoints, step.state(), { modelConfig: model.config, trainConfig: settings, priorDigest: digest, ...state });
+      savedStep = state.step;
+      run.commit();
+    };
+    const onSignal = (sig: NodeJS.Signals) => () => {
+      if (stopRequested === 'interrupted') {
+        process.stderr.write(`\n${sig} again: quitting without a checkpoint (the last one, step ${savedStep}, is intact)\n`);
+        process.exit(130);
+      }
+      stopRequested = 'interrupted';
+      progress.stop();
+      out.log(`${sig}: stopping after this step and saving a checkpoint (${sig} again to quit at once)`);
+    };
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      const h = onSignal(sig);
+      signals.push([sig, h]);
+      process.on(sig, h);
+    }
+    const trainer = new Trainer(step, loader, { steps: train.steps, seed: train.seed, checkpointEvery: train.checkpointEvery, sampleEvery: train.sampleEvery, sampleCount: train.sampleCount }, {
+      onStep: (e) => {
+        events.push(e);
+        run.appendMetrics({ step: e.step, epoch: e.epoch, time: (Date.now() - started) / 1000, imagesPerSecond: e.imagesPerSecond, ...e.losses, usageAdjective: e.usage?.adjective, usageNoun: e.usage?.noun });
+        progress.step(e);
+        if (stopRequested == null && Date.now() >= deadline && e.step < train.steps) stopRequested = 'time-limit';
+        if (stopRequested != null) throw new Stop(stopRequested);
+      },
+      onSamples: (e) => {
+        const name = `step-${String(e.step).padStart(8, '0')}.png`;
+        samples.push(name);
+        // Written before the next checkpoint (which may move the staging folder into place).
+        pending = pending.then(() => writePng(run.file('samples', name), e.grid, 4));
+      },
+      onCheckpoint: (s) => save(s),
+    });
+    if (resumed != null) trainer.resume(resumed);
+    const startStep = trainer.completed;
+    const t0 = Date.now();
+    let stopped: StopReason = 'completed';
+    try {
+      await trainer.run();
+    } catch (e) {
+      if (!(e instanceof Stop)) throw e;
+      stopped = e.reason;
+    } finally {
+      progress.stop();
+    }
+    const trainSeconds = (Date.now() - t0) / 1000;
+    if (savedStep !== trainer.completed) await save(trainer.state());
+    await pending;
+    for (const [sig, h] of signals.splice(0)) process.off(sig, h);
+
+    // A last sample grid and the plots, from the final weights.
+    const n = Math.min(train.sampleCount, ds.size);
+    const firstImages = await Promise.all(Array.from({ length: n }, (_, i) => ds.get(i)));
+    const imgs = firstImages.filter((x): x is Float32Array => x != null);
+    if (imgs.length > 0) {
+      const per = ds.height * ds.width * ds.channels;
+      const flat = new Float32Array(imgs.length * per);
+      imgs.forEach((x, i) => flat.set(x, i * per));
+      const grid = tf.tidy(() => {
+        const x = tf.tensor4d(flat, [imgs.length, ds.height, ds.width, ds.channels]);
+        return step.sample(x);
+      });
+      const xs = tf.tensor4d(flat, [imgs.length, ds.height, ds.width, ds.channels]);
+      const g = sampleGrid(xs, grid);
+      tf.dispose([xs, grid]);
+      await writePng(run.file('samples', 'final.png'), g, 4);
+      samples.push('final.png');
+    }
+    const counts = await countCodes(model, ds, 256);
+    const plots = [...(await writeLossPlot(run)), ...(await writeUsagePlot(run, counts, prior))];
+    const steps = trainer.completed - startStep;
+    const finalSamples = samples.map((f) => run.file('samples', f)).filter((f) => existsSync(f));
+    return {
+      runDir: run.target,
+      checkpoint: join(run.checkpoints, 'last.json'),
+      stopped,
+      backend: backend.name,
+      startStep,
+      step: trainer.completed,
+      targetSteps: train.steps,
+      seconds: (Date.now() - started) / 1000,
+      stepsPerSecond: steps / Math.max(trainSeconds, 1e-9),
+      imagesPerSecond: (steps * train.batchSize) / Math.max(trainSeconds, 1e-9),
+      loss: { first: meanLosses(events.slice(0, 10)), last: meanLosses(events.slice(-10)) },
+      usage: { images: counts.images, adjective: summarizeCounts(counts.adjective), noun: summarizeCounts(counts.noun) },
+      codebook: { kAdj: model.config.kAdj, kNoun: model.config.kNoun },
+      files: { config: run.file('config.yaml'), run: run.file('run.json'), metrics: run.file('metrics.jsonl'), samples: finalSamples, plots },
+      skippedImages: loader.state().skipped,
+    };
+  } catch (e) {
+    run.abandon();
+    throw e;
+  } finally {
+    for (const [sig, h] of signals) process.off(sig, h);
+    for (const d of disposables.reverse()) d.dispose();
+  }
+}

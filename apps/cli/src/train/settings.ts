@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError, IoError } from '@vqct/core';
+import type { ResolvedTransferNetOptions } from '@vqct/transfer-net';
+import type { PatchDiscriminatorOptions, ResolvedTrainOptions, VqModelConfig, VqModelOptions, VqModelPresetName } from '@vqct/vq';
+import { loadRunConfig, resolvePatchDiscriminatorOptions, resolveTrainOptions, resolveVqModelConfig } from '@vqct/vq';
+
+export const RUN_SETTINGS_VERSION = 1;
+
+/** What `vqct train` was asked for, from the command line. */
+export interface TrainFlags {
+  config?: string;
+  preset?: VqModelPresetName;
+  data?: string;
+  prior?: string;
+  quantizer?: 'vqct' | 'vq' | 'ema';
+  transfer?: 'gcn' | 'mlp' | 'random';
+  steps?: number;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  seed?: number;
+  limit?: number;
+  perceptual?: boolean;
+  checkpointEvery?: number;
+  sampleEvery?: number;
+}
+
+/**
+ * Everything a run is made of, resolved: written to run.json and into every
+ * checkpoint's sidecar (`trainConfig`), so a checkpoint can be used and a run
+ * resumed without the original command line.
+ */
+export interface RunSettings {
+  version: number;
+  /** The model config before the prior sets kAdj/kNoun (for 'vqct'). */
+  model: VqModelConfig;
+  train: ResolvedTrainOptions;
+  discriminator: Required<PatchDiscriminatorOptions>;
+  /** The transfer net (`--transfer`); null for the learned codebooks ('vq', 'ema'). */
+  transfer: Omit<ResolvedTransferNetOptions, 'codeDim'> & { codeDim?: number } | null;
+  data: { source: string; limit: number | null };
+  /** `file` is relative to the checkpoints folder; null without a prior ('vq', 'ema'). */
+  prior: { file: string; digest: string; source: string } | null;
+  /** Train with the MobileNetV2 perceptual loss (LPIPS stand-in). */
+  perceptual: boolean;
+  /** Steps given as epochs (resolved into train.steps once the data size is known). */
+  epochs: number | null;
+  config: { file: string; dialect: 'vqct' | 'taming'; ignored: string[] } | null;
+}
+
+/** Training defaults of the small presets: a few hundred CPU steps must show progress, so the lr is larger than the authors' 4.5e-6 per image. */
+const SMALL_PRESET_LR = 2e-4;
+
+function readConfig(file: string): ReturnType<typeof loadRunConfig> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new IoError(code === 'ENOENT' ? '--config: no such file' : `--config: cannot read (${code ?? (e as Error).message})`, { file, cause: e });
+  }
+  return loadRunConfig(text, file);
+}
+
+/**
+ * Resolves --config / --preset and the flags into RunSettings (ConfigError
+ * naming the flag or config field). Flags win over the config file.
+ *
+ * @example
+ * const s = resolveRunSettings({ preset: 'tiny', data: 'fashion-mnist', steps: 50 });
+ */
+export function resolveRunSettings(flags: TrainFlags): RunSettings {
+  const run = flags.config != null ? readConfig(flags.config) : null;
+  const modelOptions: VqModelOptions = { ...(run?.model ?? {}) };
+  if (flags.preset != null) modelOptions.preset = flags.preset;
+  if (modelOptions.preset == null && run == null) modelOptions.preset = 'tiny';
+  if (flags.quantizer != null) modelOptions.quantizer = flags.quantizer;
+  let model: VqModelConfig;
+  try {
+    model = resolveVqModelConfig(modelOptions);
+  } catch (e) {
+    if (e instanceof ConfigError && flags.config != null) throw new ConfigError(e.message, { file: flags.config, cause: e });
+    throw e;
+  }
+  const small = model.resolution <= 64;
+  const base = run?.train ?? resolveTrainOptions({ baseLearningRate: small ? SMALL_PRESET_LR / 8 : undefined, checkpointEvery: 100, sampleEvery: 50 });
+  const batchSize = flags.batchSize ?? base.batchSize;
+  if (flags.batchSize != null && flags.batchSize < 1) throw new ConfigError(`--batch-size must be at least 1, got ${flags.batchSize}`);
+  if (flags.lr != null && !(flags.lr > 0)) throw new ConfigError(`--lr must be a positive number, got ${flags.lr}`);
+  if (flags.steps != null && flags.epochs != null) throw new ConfigError('--steps and --epochs cannot be used together');
+  const train = resolveTrainOptions({
+    ...base,
+    batchSize,
+    // --lr is the effective learning rate; the config's is per image (x batch x devices).
+    baseLearningRate: flags.lr != null ? flags.lr / (batchSize * base.devices) : base.baseLearningRate,
+    steps: flags.steps ?? base.steps,
+    seed: flags.seed ?? base.seed,
+    checkpointEvery: flags.checkpointEvery ?? base.checkpointEvery,
+    sampleEvery: flags.sampleEvery ?? base.sampleEvery,
+    sampleCount: Math.min(base.sampleCount, batchSize),
+  }, flags.config);
+  const discriminator = resolvePatchDiscriminatorOptions({ ...(run?.discriminator ?? {}), inChannels: model.inChannels, seed: train.seed });
+  const kind = flags.transfer ?? 'gcn';
+  if (model.quantizer !== 'vqct' && flags.transfer != null) throw new ConfigError(`--transfer ${flags.transfer} needs --quantizer vqct (the ${model.quantizer} quantizer learns its own codebook)`);
+  if (model.quantizer !== 'vqct' && flags.prior != null) throw new ConfigError(`--prior needs --quantizer vqct (the ${model.quantizer} quantizer learns its own codebook)`);
+  const transfer = model.quantizer === 'vqct'
+    ? {
+      kind: kind === 'mlp' ? 'mlp' as const : 'gcn' as const,
+      features: kind === 'random' ? 'random' as const : 'words' as const,
+      layers: 2,
+      // METHOD.md: hidden = e (256 for the paper); the small presets keep hidden = e too.
+      hiddenDim: model.codeDim,
+      activation: 'relu' as const,
+      dropout: 0.5,
+      seed: train.seed >>> 0,
+      aggregation: 'sparse-segment' as const,
+    }
+    : null;
+  return {
+    version: RUN_SETTINGS_VERSION,
+    model,
+    train,
+    discriminator,
+    transfer,
+    data: { source: flags.data ?? 'fashion-mnist', limit: flags.limit ?? null },
+    prior: null,
+    perceptual: flags.perceptual === true,
+    epochs: flags.epochs ?? null,
+    config: run != null && flags.config != null ? { file: flags.config, dialect: run.dialect, ignored: run.ignored } : null,
+  };
+}

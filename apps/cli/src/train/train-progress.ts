@@ -1,0 +1,48 @@
+import cliProgress from 'cli-progress';
+import type { StepEvent } from '@vqct/vq';
+import type { Output } from '../output';
+
+const PLAIN_INTERVAL_MS = 5000;
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** One line about a step: losses, usage, speed, ETA. */
+export function stepLine(e: StepEvent, total: number): string {
+  const l = e.losses;
+  const usage = e.usage != null ? ` | usage adj ${(100 * e.usage.adjective).toFixed(0)}% noun ${(100 * e.usage.noun).toFixed(0)}%` : '';
+  return `step ${e.step}/${total} | loss ${l.total?.toFixed(4)} (l1 ${l.l1?.toFixed(4)}, codebook ${l.codebook?.toFixed(4)})${usage} | ${e.imagesPerSecond.toFixed(1)} img/s | ETA ${duration(e.etaSeconds)}`;
+}
+
+/** Training progress: a bar with loss, images/s and ETA on a TTY; a plain line every 5 s otherwise; nothing with --quiet. */
+export function createTrainProgress(out: Output, total: number, stream: NodeJS.WriteStream = process.stderr): { step(e: StepEvent): void; stop(): void } {
+  if (out.quiet) return { step() {}, stop() {} };
+  if (stream.isTTY === true && process.env.CI == null) {
+    const bar = new cliProgress.SingleBar({
+      format: 'train [{bar}] {value}/{total} | loss {loss} | {ips} img/s | ETA {etaText}',
+      stream, hideCursor: true, clearOnComplete: false,
+    }, cliProgress.Presets.shades_classic);
+    let started = false;
+    return {
+      step(e) {
+        const payload = { loss: e.losses.total?.toFixed(4) ?? '?', ips: e.imagesPerSecond.toFixed(1), etaText: duration(e.etaSeconds) };
+        if (!started) { bar.start(total, e.step, payload); started = true; }
+        bar.update(e.step, payload);
+      },
+      stop() { if (started) bar.stop(); started = false; },
+    };
+  }
+  let last = 0;
+  return {
+    step(e) {
+      const now = Date.now();
+      if (e.step !== total && now - last < PLAIN_INTERVAL_MS && last !== 0) return;
+      last = now;
+      out.log(stepLine(e, total));
+    },
+    stop() {},
+  };
+}
