@@ -6,4 +6,6 @@ export { loadMnistDataset } from './mnist-datasets';
 export type { MnistLike, MnistOptions } from './mnist-datasets';
 export { loadNsfwjsFeatureNet, loadMobileNetPerceptual, loadInceptionPoolFeatures } from './nsfwjs-models';
 export type { NsfwjsModel } from './nsfwjs-models';
+export { trainWithCheckpoints } from './train-run';
+export type { TrainWithCheckpointsOptions } from './train-run';
 // --- end training

@@ -9,8 +9,10 @@ export interface MnistOptions {
   size?: number;
   /** 1 = gray, 3 = gray repeated to RGB. */
   channels?: 1 | 3;
-  /** Images per class to take (the packages ship ~1000 per class). */
+  /** Images per class to take (mnist ships ~1000 per class, fashion-mnist ~7000). */
   perClass?: number;
+  /** Which of the 10 classes to read (default all; each class is one JSON file to parse). */
+  classes?: number[];
 }
 
 function resizeBilinear(src: Float32Array, from: number, to: number): Float32Array {
@@ -44,7 +46,8 @@ export function loadMnistDataset(which: MnistLike, options: MnistOptions = {}): 
   const channels = options.channels ?? 1;
   const require = createRequire(import.meta.url);
   const images: Float32Array[] = [];
-  for (let c = 0; c < 10; c++) {
+  for (const c of options.classes ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) {
+    if (!Number.isInteger(c) || c < 0 || c > 9) throw new InputError(`${which} classes are 0..9, got ${c}`);
     let raw: unknown;
     try {
       const path = which === 'mnist' ? `mnist/src/digits/${c}.json` : `fashion-mnist/src/clothes/${c}.json`;
