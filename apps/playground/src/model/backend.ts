@@ -9,6 +9,7 @@ import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?u
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendReport } from '../ui/messages';
+import { patchWebGpuKernels } from './webgpu-kernel-patches';
 
 /** Forces one backend with `prefer` (e.g. `?backend=webgl`), else picks the best. */
 export async function startWebBackend(prefer?: string): Promise<BackendReport> {
@@ -20,5 +21,6 @@ export async function startWebBackend(prefer?: string): Promise<BackendReport> {
       'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
     },
   });
+  if (picked.name === 'webgpu') patchWebGpuKernels();
   return { name: picked.name, skipped: picked.skipped, line: picked.line };
 }

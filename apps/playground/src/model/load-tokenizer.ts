@@ -38,6 +38,9 @@ function group(tensors: Record<string, SafetensorsTensor>, prefix: string): Reco
  * and `gather-scatter` suits GPU backends.
  */
 export function transferOptions(sidecar: CheckpointSidecar, weights: Record<string, SafetensorsTensor>, file: string): TransferNetOptions {
+  // GPU backends: gather + UnsortedSegmentSum (tfjs-webgpu's SparseSegmentSum reads its
+  // segment ids back synchronously, which WebGPU cannot do well). Same sums either way.
+  const gpu = ['webgpu', 'webgl'].includes(tf.getBackend());
   const train = (sidecar.trainConfig ?? {}) as Record<string, unknown>;
   const recorded = (train.transfer ?? train.transferNet ?? train.codebook ?? {}) as TransferNetOptions;
   const names = Object.keys(weights);
@@ -55,6 +58,7 @@ export function transferOptions(sidecar: CheckpointSidecar, weights: Record<stri
     hiddenDim: layers > 1 ? first.shape[1] : (recorded.hiddenDim ?? last.shape[1]),
     codeDim: last.shape[1],
     dropout: 0,
+    aggregation: gpu ? 'gather-scatter' : 'sparse-segment',
   };
 }
 

@@ -14,7 +14,7 @@ describe('token grid helpers', () => {
   it('reads the words of a patch, row-major', () => {
     expect(patchWords(grid, 4)).toEqual({ patch: 4, row: 1, col: 1, adjectives: [1, 2], noun: 2 });
     expect(patchLabel(vocab, patchWords(grid, 0))).toBe('yellow, small / bird');
-    expect(patchLabel(vocab, patchWords(grid, 3))).toBe('yellow / bird');
+    expect(patchLabel(vocab, patchWords(grid, 3))).toBe('yellow, yellow / bird');
     expect(patchLabel(vocab, patchWords(grid, 2))).toBe('striped, yellow / shoe');
   });
 

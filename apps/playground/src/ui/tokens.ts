@@ -3,6 +3,7 @@
  * 0..kAdj-1, then one noun index into 0..kNoun-1): what a patch says, where the pointer
  * is, what an edit changes.
  */
+import { positionWords } from '@vqct/vq';
 
 export interface TokenGrid {
   tokens: Int32Array;
@@ -59,12 +60,11 @@ export function nounWord(vocab: Vocabulary, index: number): string {
 }
 
 /**
- * The label of a patch as the library writes it: distinct adjectives joined by ", ",
- * then " / " and the noun ("yellow, small / bird").
+ * The label of a patch exactly as @vqct/vq (and so the CLI) writes it: the k adjectives
+ * joined by ", ", then " / " and the noun ("yellow, small / bird").
  */
 export function patchLabel(vocab: Vocabulary, words: PatchWords): string {
-  const adjs = [...new Set(words.adjectives)].map((i) => adjectiveWord(vocab, i));
-  return `${adjs.join(', ')} / ${nounWord(vocab, words.noun)}`;
+  return positionWords([...words.adjectives, words.noun], vocab);
 }
 
 /**
