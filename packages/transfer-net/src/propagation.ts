@@ -51,6 +51,8 @@ export class SparsePropagation {
   /** D^-1/2 as [K, 1] (sparse-segment only). */
   private readonly invSqrtDegree: tf.Tensor2D | null;
   private readonly product: (h: tf.Tensor) => tf.Tensor2D;
+  /** D^-1/2 tiled to [K, width], per width: tfjs-backend-cpu multiplies equal shapes ~8x faster than it broadcasts. */
+  private readonly tiledInvSqrtDegree = new Map<number, tf.Tensor2D>();
 
   constructor(adjacency: NormalizedAdjacency, private readonly aggregation: ResolvedTransferNetOptions['aggregation']) {
     const k = adjacency.numNodes;
@@ -113,7 +115,7 @@ export class SparsePropagation {
         const messages = tf.mul(tf.gather(h, u.source), u.weight);
         return tf.unsortedSegmentSum(messages, u.target, this.numNodes) as tf.Tensor2D;
       }
-      const scaled = tf.mul(h, this.invSqrtDegree as tf.Tensor2D);
+      const scaled = this.scaleByInvSqrtDegree(h);
       let sum = tf.sparse.sparseSegmentSum(scaled, u.source, u.target) as tf.Tensor2D;
       const w = this.weighted;
       if (w != null) {
@@ -122,13 +124,31 @@ export class SparsePropagation {
         const messages = tf.mul(tf.sparse.sparseSegmentSum(scaled, w.source, w.positions), w.weight);
         sum = tf.add(sum, tf.sparse.sparseSegmentSum(messages, w.positions, w.target));
       }
-      return tf.mul(sum, this.invSqrtDegree as tf.Tensor2D);
+      return this.scaleByInvSqrtDegree(sum);
     });
+  }
+
+  private scaleByInvSqrtDegree(x: tf.Tensor2D): tf.Tensor2D {
+    const width = x.shape[1];
+    let tiled = this.tiledInvSqrtDegree.get(width);
+    if (tiled == null) {
+      // Kept and owned here (freed by dispose()), even when first needed inside a tidy or a gradient.
+      tiled = tf.keep(tf.tile(this.invSqrtDegree as tf.Tensor2D, [1, width]));
+      this.tiledInvSqrtDegree.set(width, tiled);
+    }
+    return tf.mul(x, tiled);
+  }
+
+  /** Frees the tiled D^-1/2 constants (they are rebuilt on the next use). */
+  clearCache(): void {
+    for (const t of this.tiledInvSqrtDegree.values()) t.dispose();
+    this.tiledInvSqrtDegree.clear();
   }
 
   dispose(): void {
     disposeGroup(this.unit);
     disposeGroup(this.weighted);
     this.invSqrtDegree?.dispose();
+    this.clearCache();
   }
 }

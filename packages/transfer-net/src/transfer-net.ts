@@ -76,6 +76,8 @@ export class TransferNet implements CodebookSourceShape {
       const x = tf.tensor2d(features, [this.numCodes, this.inputDim], 'float32');
       return this.propagation != null ? this.propagation.apply(x) : x;
     }));
+    // The input width is propagated only this once: drop its cached constants.
+    this.propagation?.clearCache();
 
     const initRng = new Rng(config.seed);
     const widths = [this.inputDim, ...Array<number>(config.layers - 1).fill(config.hiddenDim), config.codeDim];
