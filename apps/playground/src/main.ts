@@ -68,7 +68,9 @@ async function loadModel(files: ModelFiles): Promise<void> {
     return;
   }
   const step = info.step != null ? `, step ${info.step}` : '';
-  $('model-info').textContent = `${info.name}: ${info.width}×${info.height}×${info.channels} → ${info.gridH}×${info.gridW} tokens, k=${info.k}, ${info.kAdj} adjectives + ${info.kNoun} nouns${step}`;
+  const warm = info.warmupMs != null ? ` · first run (GPU program compilation) ${formatMs(info.warmupMs)}` : '';
+  $('model-info').textContent = `${info.name}: ${info.width}×${info.height}×${info.channels} → ${info.gridH}×${info.gridW} tokens, k=${info.k}, ${info.kAdj} adjectives + ${info.kNoun} nouns${step}${warm}`;
+  $('model-info').dataset.warmupMs = info.warmupMs?.toFixed(1) ?? '';
   setStatus('ready', 'model ready: pick an image');
   if (lastImage != null) await runImage(lastImage);
 }

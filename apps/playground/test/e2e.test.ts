@@ -37,6 +37,8 @@ describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
   let page: Page;
   let userDir: string;
   const pageErrors: string[] = [];
+  let bootTokens: number[] = [];
+  const timings: Record<string, unknown> = {};
 
   beforeAll(async () => {
     const { build } = await import('vite');
@@ -47,7 +49,7 @@ describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
     context = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1180, height: 1000 } });
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+    page.on('console', (m) => m.type() === 'error' && pageErrors.push(`${m.text()} @ ${m.location().url}`));
     mkdirSync(artifacts, { recursive: true });
   });
 
@@ -94,7 +96,9 @@ describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
     const decodeMs = Number(await page.locator('#timings').getAttribute('data-decode-ms'));
     expect(encodeMs).toBeGreaterThan(0);
     expect(decodeMs).toBeGreaterThan(0);
-    writeFileSync(join(artifacts, 'e2e-timings.json'), JSON.stringify({ sample: SAMPLE, backend: 'webgpu', encodeMs, decodeMs }, null, 2));
+    timings.warmupMs = Number(await page.locator('#model-info').getAttribute('data-warmup-ms'));
+    timings[SAMPLE] = { encodeMs, decodeMs };
+    bootTokens = (await page.locator('#token-grid').getAttribute('data-tokens'))!.split(',').map(Number);
 
     // Hover shows the words, a click lists the nearest words.
     const box = (await page.locator('#token-grid').boundingBox())!;
@@ -104,14 +108,45 @@ describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
     await page.waitForSelector('#nearest-nouns li');
     expect(await page.locator('#nearest-adjectives li').count()).toBeGreaterThan(0);
 
-    await page.screenshot({ path: join(artifacts, 'playground.png') });
-    mkdirSync(join(app, 'docs'), { recursive: true });
-    copyFileSync(join(artifacts, 'playground.png'), join(app, 'docs', 'screenshot.png'));
     expect(pageErrors).toEqual([]);
   });
 
+  it('takes a photo of another size and shape (256x171 RGB), cut and resized to the model', async () => {
+    await page.locator('[data-sample="photo-rocket.png"]').click();
+    await page.waitForSelector('#status[data-state="busy"]');
+    await page.waitForSelector('#status[data-state="done"], #status[data-state="error"]', { timeout: 120_000 });
+    expect(await page.locator('#error').isHidden()).toBe(true);
+    const size = await page.evaluate(() => {
+      const c = document.getElementById('input-canvas') as HTMLCanvasElement;
+      return [c.width, c.height];
+    });
+    const shape = (await page.locator('#token-grid').getAttribute('data-shape'))!.split(',').map(Number);
+    expect(size[0]).toBe(size[1]);
+    expect(size[0] % shape[1]).toBe(0);
+    const tokens = (await page.locator('#token-grid').getAttribute('data-tokens'))!.split(',').map(Number);
+    expect(tokens).not.toEqual(bootTokens);
+    timings['photo-rocket.png'] = {
+      encodeMs: Number(await page.locator('#timings').getAttribute('data-encode-ms')),
+      decodeMs: Number(await page.locator('#timings').getAttribute('data-decode-ms')),
+    };
+    writeFileSync(join(artifacts, 'e2e-timings.json'), JSON.stringify({ backend: 'webgpu', ...timings }, null, 2));
+    // Back to the fashion-mnist sample for the screenshot the README shows.
+    await page.locator(`[data-sample="${SAMPLE}"]`).click();
+    await page.waitForSelector('#status[data-state="busy"]');
+    await page.waitForSelector('#status[data-state="done"]', { timeout: 120_000 });
+    const mid = Math.floor(shape[0] / 2) * shape[1] + Math.floor(shape[1] / 2);
+    await page.locator('#token-grid > div').nth(mid).click();
+    await page.waitForSelector('#nearest-nouns li');
+    const box = (await page.locator('#token-grid > div').nth(mid).boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.screenshot({ path: join(artifacts, 'playground.png'), fullPage: true });
+    mkdirSync(join(app, 'docs'), { recursive: true });
+    copyFileSync(join(artifacts, 'playground.png'), join(app, 'docs', 'screenshot.png'));
+  });
+
   it('gives the same tokens as the Node library for the same image and checkpoint', async () => {
-    const browserTokens = (await page.locator('#token-grid').getAttribute('data-tokens'))!.split(',').map(Number);
+    const browserTokens = bootTokens;
+    expect(browserTokens.length).toBeGreaterThan(0);
     const { nodeTokens } = await import('./node-tokens');
     const node = await nodeTokens(join(app, 'public', 'demo'), join(app, 'public', 'samples', SAMPLE));
     expect(browserTokens.length).toBe(node.length);
@@ -156,5 +191,21 @@ describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
     await page.waitForSelector('#status[data-state="error"]');
     expect(await page.locator('#error').getAttribute('data-code')).toBe('E_CHECKPOINT');
     expect(await page.locator('#error-body').innerText()).toMatch(/truncated|bytes/);
+  });
+
+  it('without WebGPU, falls back and says so', async () => {
+    const { chromium } = await import('playwright-core');
+    const dir = mkdtempSync(join(tmpdir(), 'vqct-playground-nogpu-'));
+    const plain = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS.filter((a) => a !== '--enable-unsafe-webgpu') });
+    try {
+      const p = await plain.newPage();
+      await p.goto(server.url);
+      await p.waitForSelector('#backend-notice:not([hidden])', { timeout: 60_000 });
+      expect(await p.locator('#backend').innerText()).not.toBe('webgpu');
+      expect(await p.locator('#backend-notice').innerText()).toMatch(/^WebGPU is not available in this browser \(.+\); running on (webgl|wasm|cpu) instead/);
+    } finally {
+      await plain.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -24,6 +24,11 @@ export interface ModelInfo {
   words: string[];
   /** Training step of the checkpoint, when the sidecar says. */
   step?: number;
+  /**
+   * Milliseconds of one encode + decode of a blank image right after loading: the first
+   * run compiles the GPU programs, so the times shown for real images are steady-state.
+   */
+  warmupMs?: number;
 }
 
 /** Bytes of the three files that make a model (see files.ts for how drops are matched). */
