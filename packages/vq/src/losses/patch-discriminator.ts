@@ -68,7 +68,7 @@ let instance = 0;
  *
  * @example
  * const disc = new PatchDiscriminator({ inChannels: 3, seed: 1 });
- * const logits = tf.tidy(() => disc.apply(images)); // [b, h/8 - 2, w/8 - 2, 1]
+ * const logits = tf.tidy(() => disc.apply(images)); // 32x32 images: [b, 2, 2, 1]
  */
 export class PatchDiscriminator {
   readonly options: Required<PatchDiscriminatorOptions>;
@@ -114,12 +114,15 @@ export class PatchDiscriminator {
 
   /**
    * Patch logits for images. Returns a new tensor (use inside tf.tidy / variableGrads).
-   * @param x [b, h, w, c] in [-1, 1]; h and w at least 2^layers * 4
+   * @param x [b, h, w, c] in [-1, 1]; h and w at least 3 * 2^layers
    * @returns [b, h', w', 1]
    */
   apply(x: tf.Tensor4D, options: { updateStats?: boolean } = {}): tf.Tensor4D {
     check(x.rank === 4 && x.shape[3] === this.options.inChannels,
       () => `discriminator input must be [b, h, w, ${this.options.inChannels}], got [${x.shape.join(', ')}]`);
+    const min = 3 * 2 ** this.options.layers;
+    check(x.shape[1] >= min && x.shape[2] >= min,
+      () => `discriminator with ${this.options.layers} strided layers needs images of at least ${min}x${min}, got ${x.shape[1]}x${x.shape[2]}`);
     let h: tf.Tensor4D = x;
     const last = this.blocks.length - 1;
     this.blocks.forEach((b, i) => {
