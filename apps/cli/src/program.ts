@@ -3,6 +3,11 @@ import { registerDemo } from './commands/demo';
 import { registerInfo } from './commands/info';
 import { registerPrior } from './commands/prior';
 import { registerTrain } from './commands/train';
+import { registerEncode } from './commands/encode';
+import { registerDecode } from './commands/decode';
+import { registerReconstruct } from './commands/reconstruct';
+import { registerTokens } from './commands/tokens';
+import { registerEval } from './commands/eval';
 import { cliVersion } from './versions';
 
 /**
@@ -24,6 +29,11 @@ export function buildProgram(): Command {
   registerInfo(program);
   registerDemo(program);
   registerTrain(program);
+  registerEncode(program);
+  registerDecode(program);
+  registerReconstruct(program);
+  registerTokens(program);
+  registerEval(program);
   // Subcommands inherit exitOverride so usage errors reach our error mapping.
   const override = (cmd: Command): void => {
     cmd.exitOverride();

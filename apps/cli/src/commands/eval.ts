@@ -1,0 +1,109 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Command, Option } from 'commander';
+import type { FeatureExtractor, PerceptualDistance } from '@vqct/vq';
+import { evaluateTokenizer } from '@vqct/vq';
+import { loadInceptionPoolFeatures, loadMobileNetPerceptual } from '@vqct/vq/node';
+import { openDataset } from '../data';
+import { createOutput, type GlobalOptions } from '../output';
+import { createProgress } from '../progress';
+import { intOption } from './parse';
+import { openCheckpoint, withCheckpointOptions, type InferenceFlags } from './inference-options';
+
+interface EvalFlags extends InferenceFlags {
+  data: string;
+  limit: number;
+  batchSize: number;
+  perceptual: boolean;
+  fid: 'mobilenet' | 'inception' | 'none';
+}
+
+/** Pooled MobileNetV2 features (block_12_add, 96-d): a cheap FID-like feature space for small images. */
+function mobilenetFeatures(p: ReturnType<typeof loadMobileNetPerceptual>): FeatureExtractor {
+  return {
+    name: 'mobilenet_v2(nsfwjs) block_12_add',
+    dim: 96,
+    features(x) {
+      return tf.tidy(() => {
+        const rgb = x.shape[3] === 1 ? tf.tile(x, [1, 1, 1, 3]) : x;
+        const up = rgb.shape[1] < 64 ? tf.image.resizeBilinear(rgb as tf.Tensor4D, [64, 64]) : rgb;
+        return tf.mean(p.net.run(tf.mul(tf.add(up, 1), 0.5) as tf.Tensor4D, ['block_12_add']).block_12_add, [1, 2]) as tf.Tensor2D;
+      });
+    },
+  };
+}
+
+/** `vqct eval`: reconstruction quality and codebook use over a dataset. */
+export function registerEval(program: Command): void {
+  withCheckpointOptions(program
+    .command('eval')
+    .description('measure PSNR, SSIM, perceptual distance, an FID-like score, code usage and perplexity over a dataset')
+    .option('--data <source>', 'fashion-mnist | mnist | a folder of images', 'fashion-mnist')
+    .option('--limit <n>', 'evaluate at most n images', intOption('--limit'), 500)
+    .option('--batch-size <n>', 'images per batch', intOption('--batch-size'), 16)
+    .option('--no-perceptual', 'skip the perceptual distance')
+    .addOption(new Option('--fid <features>', 'features of the FID-like score (inception is slow on CPU)').choices(['mobilenet', 'inception', 'none']).default('mobilenet')), false)
+    .addHelpText('after', `
+Examples:
+  vqct eval --checkpoint runs/fm --data fashion-mnist --limit 1000
+  vqct eval --checkpoint runs/photos --data ./photos-val --fid inception --json
+FID-like values use small pretrained nets (nsfwjs) and are NOT comparable to published FID.`)
+    .action(async (opts: EvalFlags, cmd: Command) => {
+      const out = createOutput(cmd.optsWithGlobals<GlobalOptions>());
+      const ck = await openCheckpoint(opts, out);
+      const frees: Array<{ dispose(): void }> = [];
+      try {
+        const ds = await openDataset({ source: opts.data, size: ck.side, channels: ck.channels, limit: opts.limit });
+        const mobilenet = opts.perceptual || opts.fid === 'mobilenet' ? loadMobileNetPerceptual() : null;
+        if (mobilenet != null) frees.push(mobilenet.net);
+        const perceptual: PerceptualDistance | undefined = opts.perceptual && mobilenet != null ? mobilenet : undefined;
+        let features: FeatureExtractor | undefined;
+        if (opts.fid === 'mobilenet' && mobilenet != null) features = mobilenetFeatures(mobilenet);
+        if (opts.fid === 'inception') {
+          const inc = loadInceptionPoolFeatures();
+          frees.push(inc.net);
+          features = inc;
+        }
+        const progress = createProgress(out);
+        const per = ds.height * ds.width * ds.channels;
+        const total = ds.size;
+        async function* batches(): AsyncGenerator<tf.Tensor4D> {
+          for (let start = 0; start < total; start += opts.batchSize) {
+            const items: Float32Array[] = [];
+            for (let i = start; i < Math.min(total, start + opts.batchSize); i++) {
+              const img = await ds.get(i);
+              if (img != null) items.push(img);
+            }
+            progress.update('evaluating', Math.min(total, start + opts.batchSize), total, 'images');
+            if (items.length === 0) continue;
+            const flat = new Float32Array(items.length * per);
+            items.forEach((x, i) => flat.set(x, i * per));
+            yield tf.tensor4d(flat, [items.length, ds.height, ds.width, ds.channels]);
+          }
+        }
+        const t0 = Date.now();
+        const r = await evaluateTokenizer(ck.model, batches(), { kAdj: ck.model.config.kAdj, kNoun: ck.model.config.kNoun, perceptual, features });
+        progress.stop();
+        const result = {
+          checkpoint: ck.sidecarFile, step: ck.sidecar.step, data: ds.name, images: r.images,
+          psnr: r.psnr, ssim: r.ssim,
+          perceptual: r.perceptual ?? null,
+          fidLike: r.fidLike ?? null,
+          usage: r.usage,
+          seconds: (Date.now() - t0) / 1000,
+        };
+        const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+        out.result(result, () => [
+          `${ds.name}: ${r.images} images, checkpoint step ${ck.sidecar.step}`,
+          `  PSNR        ${r.psnr.toFixed(2)} dB`,
+          `  SSIM        ${r.ssim.toFixed(4)}`,
+          ...(r.perceptual != null ? [`  perceptual  ${r.perceptual.value.toFixed(4)}  (${r.perceptual.name})`] : []),
+          ...(r.fidLike != null ? [`  FID-like    ${r.fidLike.value.toFixed(2)}  (${r.fidLike.name})`] : []),
+          ...(ck.model.config.kAdj > 0 ? [`  adjectives  ${r.usage.adjective.used}/${ck.model.config.kAdj} used (${pct(r.usage.adjective.usage)}), perplexity ${r.usage.adjective.perplexity.toFixed(1)}`] : []),
+          `  nouns       ${r.usage.noun.used}/${ck.model.config.kNoun} used (${pct(r.usage.noun.usage)}), perplexity ${r.usage.noun.perplexity.toFixed(1)}`,
+        ]);
+      } finally {
+        for (const f of frees) f.dispose();
+        ck.dispose();
+      }
+    });
+}
