@@ -45,8 +45,8 @@ function hostReduction(kernelName: 'Min' | 'Max', original: KernelConfig): Kerne
   };
 }
 
-function chainedTile(original: KernelConfig): KernelFunc {
-  const reshape = getKernel('Reshape', 'webgpu');
+function chainedTile(original: KernelConfig, backendName: string): KernelFunc {
+  const reshape = getKernel('Reshape', backendName);
   return (args) => {
     const x = args.inputs.x as TensorInfo;
     const reps = (args.attrs as { reps: number[] }).reps;
@@ -72,17 +72,20 @@ function chainedTile(original: KernelConfig): KernelFunc {
   };
 }
 
-/** Installs both patches on the webgpu backend once; a no-op where webgpu is not registered. */
-export function patchWebGpuKernels(): void {
+/**
+ * Installs the patches on the webgpu backend once; a no-op where it is not registered.
+ * `backendName` exists for the tests, which check the patched kernels on the cpu backend.
+ */
+export function patchWebGpuKernels(backendName = 'webgpu'): void {
   const patches: Array<[string, (k: KernelConfig) => KernelFunc]> = [
     ['Min', (k) => hostReduction('Min', k)],
     ['Max', (k) => hostReduction('Max', k)],
-    ['Tile', chainedTile],
+    ['Tile', (k) => chainedTile(k, backendName)],
   ];
   for (const [name, make] of patches) {
-    const original = getKernel(name, 'webgpu');
+    const original = getKernel(name, backendName);
     if (original == null || (original as { vqctPatched?: boolean }).vqctPatched) continue;
-    unregisterKernel(name, 'webgpu');
+    unregisterKernel(name, backendName);
     registerKernel({ ...original, kernelFunc: make(original), vqctPatched: true } as KernelConfig);
   }
 }
