@@ -42,8 +42,8 @@ describe('datasets', () => {
   });
 
   it('loads the real fashion-mnist and mnist images, resized and as RGB', async () => {
-    const f = loadMnistDataset('fashion-mnist', { size: 32, channels: 3, perClass: 5, classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
-    expect(f.size).toBe(50);
+    const f = loadMnistDataset('fashion-mnist', { size: 32, channels: 3, perClass: 5, classes: [0, 9] });
+    expect(f.size).toBe(10);
     const img = (await f.get(0))!;
     expect(img.length).toBe(32 * 32 * 3);
     expect(Math.min(...img)).toBeGreaterThanOrEqual(-1);
