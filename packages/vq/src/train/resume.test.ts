@@ -40,8 +40,9 @@ const digestOf = (r: ChildRun): string => /DONE (\d+) ([0-9a-f]{64})/.exec(r.out
 
 // Needs the built packages (`pnpm exec turbo run build --filter=@vqct/vq`): the
 // point is a real separate process, killed with SIGKILL, resuming from files.
-describe.skipIf(!existsSync(BUILT))('resume after kill -9 (child processes, built dist, wasm)', () => {
+describe('resume after kill -9 (child processes, built dist, wasm)', () => {
   it('2N steps == N steps + SIGKILL + resume + N steps, bit for bit (model, transfer net, discriminator, Adam)', async () => {
+    if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`pnpm exec turbo run build --filter=@vqct/vq\` first (scripts/setup.sh does)`);
     const n = 2;
     const straight = await runChild(mkdtempSync(join(tmpdir(), 'vqct-resume-a-')), 2 * n);
     const dir = mkdtempSync(join(tmpdir(), 'vqct-resume-b-'));
