@@ -101,12 +101,12 @@ describe('VqModel', () => {
     const config = resolveVqModelConfig(preset);
     const src = source(config.kAdj, config.kNoun, config.codeDim);
     const model = createVqModel(config, { codebook: src, seed: 5 });
-    // 16x16 keeps the cpu test fast; the token grid is side / 4 for both presets
-    const x = images(2, 16);
+    // 8x8 keeps the cpu test fast; the token grid is side / 4 for both presets
+    const x = images(2, 8);
     const out = tf.tidy(() => model.forward(x, { training: preset === 'tiny', seed: 1 }));
     expect(model.tokenGridShape(32, 32)).toEqual([8, 8]);
-    expect(out.reconstruction.shape).toEqual([2, 16, 16, 3]);
-    expect(out.tokens.shape).toEqual([2, 4, 4, 3]);
+    expect(out.reconstruction.shape).toEqual([2, 8, 8, 3]);
+    expect(out.tokens.shape).toEqual([2, 2, 2, 3]);
     expect(out.tokens.dtype).toBe('int32');
     expect(out.quantLoss.shape).toEqual([]);
     const [qa, qn, ql] = [await out.parts.adjective.data(), await out.parts.noun.data(), await out.quantLoss.data()];
@@ -185,6 +185,17 @@ describe('VqModel', () => {
     expect(Array.from(a.namedWeights()['quantize.cluster_size'].dataSync() as Float32Array).reduce((s, v) => s + v, 0)).toBeCloseTo(2 * 4 * (1 - 0.99), 4);
     x.dispose();
     [a, b, c].forEach((m) => m.dispose());
+  });
+
+  it('applies seeded dropout in training only', async () => {
+    const model = createVqModel(tiny({ quantizer: 'vq', dropout: 0.5 }), { seed: 4 });
+    const x = images(1, 8);
+    const run = (training: boolean, seed?: number) => tf.tidy(() => Array.from(model.forward(x, { training, seed }).reconstruction.dataSync()));
+    expect(run(true, 1)).toEqual(run(true, 1));
+    expect(run(true, 1)).not.toEqual(run(true, 2));
+    expect(run(false, 1)).toEqual(run(false, 2));
+    x.dispose();
+    model.dispose();
   });
 
   it('rejects bad images and quantizer/codebook combinations with clear errors', () => {

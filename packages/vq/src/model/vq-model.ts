@@ -7,9 +7,11 @@ import { createQuantizer } from '../quantizer/create-quantizer';
 import type { Quantizer } from '../quantizer/types';
 import { Decoder } from './decoder';
 import { Encoder } from './encoder';
-import { forwardContext } from './layers/context';
+import { forwardContext, type ForwardContext } from './layers/context';
 import { Conv2d } from './layers/conv2d';
 import { ParamStore } from './param-store';
+
+const INFERENCE: ForwardContext = forwardContext(false);
 
 export interface VqModelForwardOptions {
   training: boolean;
@@ -81,12 +83,12 @@ export class VqModel {
     check(images.dtype === 'float32', () => `images must be float32 in [-1, 1], got ${images.dtype}`, ShapeError);
   }
 
-  private quantInput(images: tf.Tensor4D, training: boolean, seed?: number): tf.Tensor4D {
-    return this.quantConv.apply(this.encoder.apply(images, forwardContext(training, seed)));
+  private quantInput(images: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    return this.quantConv.apply(this.encoder.apply(images, ctx));
   }
 
-  private decode(quantized: tf.Tensor4D, training: boolean, seed?: number): tf.Tensor4D {
-    return this.decoder.apply(this.postQuantConv.apply(quantized), forwardContext(training, seed === undefined ? undefined : seed + 1));
+  private decode(quantized: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    return this.decoder.apply(this.postQuantConv.apply(quantized), ctx);
   }
 
   /**
@@ -102,9 +104,10 @@ export class VqModel {
   forward(images: tf.Tensor4D, options: VqModelForwardOptions): VqModelForward {
     this.checkImages(images);
     return tf.tidy(() => {
-      const q = this.quantizer.quantize(this.quantInput(images, options.training, options.seed), options);
+      const ctx = forwardContext(options.training, options.seed);
+      const q = this.quantizer.quantize(this.quantInput(images, ctx), options);
       return {
-        reconstruction: this.decode(q.quantized, options.training, options.seed),
+        reconstruction: this.decode(q.quantized, ctx),
         quantLoss: q.loss,
         parts: q.parts,
         tokens: q.tokens,
@@ -119,7 +122,7 @@ export class VqModel {
    */
   encode(images: tf.Tensor4D): tf.Tensor4D {
     this.checkImages(images);
-    return tf.tidy(() => this.quantizer.quantize(this.quantInput(images, false), { training: false }).tokens);
+    return tf.tidy(() => this.quantizer.quantize(this.quantInput(images, INFERENCE), { training: false }).tokens);
   }
 
   /**
@@ -128,7 +131,7 @@ export class VqModel {
    * @example const images = model.decodeTokens(model.encode(x));
    */
   decodeTokens(tokens: tf.Tensor4D): tf.Tensor4D {
-    return tf.tidy(() => this.decode(this.quantizer.lookup(tokens), false));
+    return tf.tidy(() => this.decode(this.quantizer.lookup(tokens), INFERENCE));
   }
 
   /**
@@ -138,7 +141,7 @@ export class VqModel {
    */
   reconstruct(images: tf.Tensor4D): tf.Tensor4D {
     this.checkImages(images);
-    return tf.tidy(() => this.decode(this.quantizer.quantize(this.quantInput(images, false), { training: false }).quantized, false));
+    return tf.tidy(() => this.decode(this.quantizer.quantize(this.quantInput(images, INFERENCE), { training: false }).quantized, INFERENCE));
   }
 
   /** Encoder, decoder, quant convs, a learned codebook if any, plus the codebook source's variables. */

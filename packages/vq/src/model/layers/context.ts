@@ -5,15 +5,19 @@
  */
 export interface ForwardContext {
   training: boolean;
-  /** A new seed for one dropout mask. */
-  nextSeed(): number;
+  /** A new seed for one dropout mask (undefined: unseeded). */
+  nextSeed(): number | undefined;
 }
 
-/** A context for one forward pass; `seed` makes training dropout reproducible. */
-export function forwardContext(training: boolean, seed = 0): ForwardContext {
+/**
+ * A context for one forward pass; `seed` makes training dropout reproducible
+ * (without one, masks are drawn from tfjs's unseeded generator).
+ * @example const ctx = forwardContext(true, step);
+ */
+export function forwardContext(training: boolean, seed?: number): ForwardContext {
   let counter = 0;
   return {
     training,
-    nextSeed: () => ((seed >>> 0) * 1000003 + ++counter * 7919) % 2147483647,
+    nextSeed: () => (seed === undefined ? undefined : ((seed >>> 0) * 1000003 + ++counter * 7919) % 2147483647),
   };
 }
