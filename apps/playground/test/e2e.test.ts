@@ -188,8 +188,9 @@ describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
       { name: manifest.sidecar, mimeType: 'application/json', buffer: readFileSync(join(demo, manifest.sidecar)) },
       { name: manifest.prior, mimeType: 'application/octet-stream', buffer: readFileSync(join(demo, manifest.prior)) },
     ]);
-    await page.waitForSelector('#status[data-state="error"]');
-    expect(await page.locator('#error').getAttribute('data-code')).toBe('E_CHECKPOINT');
+    // The previous test left an error on screen: wait for this one's.
+    await page.waitForSelector('#error:not([hidden])[data-code="E_CHECKPOINT"]', { timeout: 60_000 });
+    expect(await page.locator('#error-title').innerText()).toBe('This model could not be loaded');
     expect(await page.locator('#error-body').innerText()).toMatch(/truncated|bytes/);
   });
 
