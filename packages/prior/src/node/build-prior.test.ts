@@ -62,6 +62,18 @@ describe('buildPrior', () => {
     expect(prior.meta.corpusDigest).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('a tag cache keyed by the corpus digest skips tagging on a rebuild, and misses when the corpus changes', async () => {
+    const tagCache = join(dir, 'tags.json');
+    const first = await buildPrior({ corpus, embeddings: glove, minCount: 6, workers: 0, tagCache });
+    const events: boolean[] = [];
+    const second = await buildPrior({ corpus, embeddings: glove, minCount: 6, workers: 0, tagCache }, (p) => { if (p.phase === 'tag-cache') events.push(p.hit); });
+    expect([first.report.tagCache, second.report.tagCache, ...events]).toEqual(['miss', 'hit', true]);
+    expect(second.prior).toEqual(first.prior);
+    const other = join(dir, 'other.txt');
+    writeFileSync(other, `${CAPTIONS.join('\n')}\n`.repeat(7));
+    expect((await buildPrior({ corpus: other, embeddings: glove, minCount: 6, workers: 0, tagCache })).report.tagCache).toBe('miss');
+  });
+
   it('fails clearly when the vocabulary is empty after filtering', async () => {
     await expect(buildPrior({ corpus, embeddings: glove, minCount: 1000, workers: 0 })).rejects.toThrow(/captions\.txt: the vocabulary is empty after filtering/);
   });

@@ -10,6 +10,8 @@ import { openCorpus } from './corpus/read-corpus';
 import { defaultCorpus } from './corpus/default-corpus';
 import { resolveEmbeddingSource } from './embeddings/resolve-embeddings';
 import { tagCorpus } from './tagging/tag-corpus';
+import { readStatsCache, writeStatsCache } from './tagging/stats-cache';
+import type { CorpusStats } from '../tagging/corpus-stats';
 
 export interface BuildPriorOptions {
   /** A corpus path, an opened Corpus, or undefined for the default WordNet corpus. */
@@ -20,6 +22,8 @@ export interface BuildPriorOptions {
   embeddings?: string | EmbeddingSource;
   /** Cache file for looked-up vectors (used with a string `embeddings`). */
   vectorCache?: string;
+  /** Cache file for the tagged counts, keyed by the corpus digest (skips tagging on a rebuild). */
+  tagCache?: string;
   minCount?: number;
   maxAdjectives?: number | null;
   maxNouns?: number | null;
@@ -38,6 +42,7 @@ const schema = z.object({
   format: z.enum(['auto', 'text', 'jsonl', 'coco', 'folder']),
   embeddings: z.any(),
   vectorCache: z.string().min(1).optional(),
+  tagCache: z.string().min(1).optional(),
   minCount: z.number().int().nonnegative(),
   maxAdjectives: z.number().int().positive().nullable(),
   maxNouns: z.number().int().positive().nullable(),
@@ -55,7 +60,8 @@ export function resolveBuildPriorOptions(options: BuildPriorOptions = {}): Resol
 export type BuildPriorProgress =
   | { phase: 'tag'; descriptions: number; bytes: number; totalBytes: number; workers: number }
   | { phase: 'embed'; step: string; done: number; total: number }
-  | { phase: 'cache'; hits: number; asked: number };
+  | { phase: 'cache'; hits: number; asked: number }
+  | { phase: 'tag-cache'; hit: boolean };
 
 export interface BuildPriorReport {
   corpus: string;
@@ -65,6 +71,8 @@ export interface BuildPriorReport {
   dropped: { belowMinCount: number; overCap: number; noVector: string[] };
   edges: number;
   workers: number;
+  /** Whether tagged counts came from `tagCache`. */
+  tagCache: 'hit' | 'miss' | 'off';
   seconds: { tag: number; embed: number; total: number };
   descriptionsPerSecond: number;
 }
@@ -85,10 +93,22 @@ export async function buildPrior(
   const t0 = performance.now();
   const corpus: Corpus = o.corpus == null ? defaultCorpus() : typeof o.corpus === 'string' ? openCorpus(o.corpus, o.format) : (o.corpus as Corpus);
   let workersUsed = 0;
-  const stats = await tagCorpus(corpus.descriptions(), { workers: o.workers }, (p) => {
-    workersUsed = p.workers;
-    onProgress?.({ phase: 'tag', descriptions: p.descriptions, bytes: corpus.bytesRead(), totalBytes: corpus.totalBytes, workers: p.workers });
-  });
+  let stats: CorpusStats | undefined;
+  let tagCache: BuildPriorReport['tagCache'] = 'off';
+  if (o.tagCache != null) {
+    // A read-only pass (cheap next to tagging) gives the digest the cache is keyed by.
+    for await (const _ of corpus.descriptions()) { /* digest only */ }
+    stats = readStatsCache(o.tagCache, corpus.digest());
+    tagCache = stats != null ? 'hit' : 'miss';
+    onProgress?.({ phase: 'tag-cache', hit: stats != null });
+  }
+  if (stats == null) {
+    stats = await tagCorpus(corpus.descriptions(), { workers: o.workers }, (p) => {
+      workersUsed = p.workers;
+      onProgress?.({ phase: 'tag', descriptions: p.descriptions, bytes: corpus.bytesRead(), totalBytes: corpus.totalBytes, workers: p.workers });
+    });
+    if (o.tagCache != null) writeStatsCache(o.tagCache, corpus.digest(), stats);
+  }
   const t1 = performance.now();
   const vocab = selectVocabulary(stats, { minCount: o.minCount, maxAdjectives: o.maxAdjectives, maxNouns: o.maxNouns });
   const source: EmbeddingSource = typeof o.embeddings === 'string'
@@ -117,6 +137,7 @@ export async function buildPrior(
       dropped: { belowMinCount: vocab.dropped.belowMinCount, overCap: vocab.dropped.overCap, noVector: prior.meta.droppedWords ?? [] },
       edges: prior.edgeWeight.length,
       workers: workersUsed,
+      tagCache,
       seconds: { tag: tagSeconds, embed: (t2 - t1) / 1000, total: (t2 - t0) / 1000 },
       descriptionsPerSecond: stats.descriptions / Math.max(tagSeconds, 1e-9),
     },

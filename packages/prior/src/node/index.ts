@@ -8,6 +8,7 @@ export type { Corpus, CorpusFormat, Description } from './corpus/description';
 export { readLines, readText, ReadTally } from './corpus/line-stream';
 export { JsonScanner } from './corpus/json-scanner';
 export { tagCorpus } from './tagging/tag-corpus';
+export { readStatsCache, writeStatsCache } from './tagging/stats-cache';
 export type { TagCorpusOptions, TagProgress } from './tagging/tag-corpus';
 export { winkEmbeddings, winkEmbeddingsFile, scanWinkVectors, WINK_SOURCE_NAME } from './embeddings/wink-embeddings';
 export { textVectors } from './embeddings/text-vectors';

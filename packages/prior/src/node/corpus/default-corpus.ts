@@ -50,7 +50,7 @@ export function glossDescriptions(gloss: string): string[] {
 export function defaultCorpus(options: DefaultCorpusOptions = {}): Corpus {
   const dict = options.dictDir ?? wordnetDict();
   const lex = { ...VISUAL_LEXICOGRAPHER_FILES, ...options.lexFiles };
-  const tally = new ReadTally();
+  let tally = new ReadTally();
   let digest: string | undefined;
   const files = (['adj', 'noun'] as const).map((pos) => ({ pos, file: join(dict, `data.${pos}`), keep: new Set(lex[pos]) }));
   return {
@@ -59,6 +59,8 @@ export function defaultCorpus(options: DefaultCorpusOptions = {}): Corpus {
     totalBytes: 0,
     bytesRead: () => tally.bytes,
     async *descriptions(): AsyncGenerator<Description> {
+      tally = new ReadTally();
+      digest = undefined;
       for (const { file, keep } of files) {
         for await (const { text, line } of readLines(file, tally)) {
           if (text.startsWith('  ')) continue; // license header

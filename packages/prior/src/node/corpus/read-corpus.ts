@@ -100,7 +100,7 @@ export function openCorpus(path: string, format: CorpusFormat | 'auto' = 'auto')
   if (!['text', 'jsonl', 'coco', 'folder'].includes(fmt)) {
     throw new ConfigError(`unknown corpus format ${JSON.stringify(fmt)}; expected text, jsonl, coco or folder`);
   }
-  const tally = new ReadTally();
+  let tally = new ReadTally();
   let digest: string | undefined;
   const total = totalBytes(path, fmt);
   const source = (): AsyncGenerator<Description> => {
@@ -117,6 +117,8 @@ export function openCorpus(path: string, format: CorpusFormat | 'auto' = 'auto')
     totalBytes: total,
     bytesRead: () => tally.bytes,
     async *descriptions() {
+      tally = new ReadTally(); // each pass reads (and digests) the corpus afresh
+      digest = undefined;
       let n = 0;
       for await (const d of source()) {
         n++;
