@@ -25,6 +25,11 @@ export function vectorCacheFor(output: string): string {
   return output.replace(/(\.safetensors)?$/, '.vectors-cache.safetensors');
 }
 
+/** Where the tagged counts of a prior's corpus are cached: next to it. */
+export function tagCacheFor(output: string): string {
+  return output.replace(/(\.safetensors)?$/, '.tags-cache.json');
+}
+
 /** Fails before any work when the output cannot be written (missing folder, read-only). */
 export function checkWritable(output: string): void {
   const dir = dirname(resolve(output));
@@ -44,7 +49,9 @@ export function reportLines(output: string, report: BuildPriorReport, dim: numbe
   const perSec = Math.round(report.descriptionsPerSecond).toLocaleString('en-US');
   return [
     `${output}: ${report.kept.adjectives} adjectives + ${report.kept.nouns} nouns (K ${report.kept.adjectives + report.kept.nouns}, dim ${dim}), ${report.edges} edges`,
-    `  corpus ${report.corpus}: ${report.descriptions.toLocaleString('en-US')} descriptions tagged in ${report.seconds.tag.toFixed(1)} s (${perSec}/s, ${report.workers === 0 ? 'main thread' : `${report.workers} workers`})`,
+    report.tagCache === 'hit'
+      ? `  corpus ${report.corpus}: ${report.descriptions.toLocaleString('en-US')} descriptions, tagged counts reused from the tag cache`
+      : `  corpus ${report.corpus}: ${report.descriptions.toLocaleString('en-US')} descriptions tagged in ${report.seconds.tag.toFixed(1)} s (${perSec}/s, ${report.workers === 0 ? 'main thread' : `${report.workers} workers`})`,
     `  words seen: ${report.seen.adjectives} adjectives, ${report.seen.nouns} nouns; dropped ${report.dropped.belowMinCount} at or below min-count, ${report.dropped.overCap} over the caps, ${noVec.length} without a vector${noVec.length > 0 ? ` (${shown})` : ''}`,
     `  time: ${report.seconds.total.toFixed(1)} s (embedding ${report.seconds.embed.toFixed(1)} s)`,
   ];
@@ -60,6 +67,8 @@ export async function runPriorBuild(args: PriorBuildArgs, out: Output): Promise<
       else progress.update('tagging', p.descriptions, 0, 'descriptions');
     } else if (p.phase === 'embed') {
       progress.update(p.step, p.done, p.total, p.step.startsWith('scan') ? 'bytes' : 'words');
+    } else if (p.phase === 'tag-cache') {
+      out.log(p.hit ? 'tag cache: this corpus was tagged before, reusing its counts' : 'tag cache: new corpus, tagging');
     } else if (p.asked > 0) {
       progress.stop();
       out.log(`vector cache: ${p.hits} of ${p.asked} words cached`);
@@ -75,6 +84,7 @@ export async function runPriorBuild(args: PriorBuildArgs, out: Output): Promise<
       maxNouns: args.maxNouns,
       workers: args.workers,
       vectorCache: args.cache === false ? undefined : vectorCacheFor(args.output),
+      tagCache: args.cache === false ? undefined : tagCacheFor(args.output),
     }, onProgress);
     savePrior(args.output, prior);
     return { report, digest: priorDigest(prior), dim: prior.dim };
@@ -95,7 +105,7 @@ export function registerPriorBuild(prior: Command): void {
     .option('--max-adjectives <n>', 'keep at most n adjectives (most frequent)', intOption('--max-adjectives'))
     .option('--max-nouns <n>', 'keep at most n nouns (most frequent)', intOption('--max-nouns'))
     .option('--workers <n>', 'tagging worker threads (0: main thread; default: CPU cores)', intOption('--workers'))
-    .option('--no-cache', 'do not read or write the vector cache next to the output')
+    .option('--no-cache', 'do not read or write the vector and tag caches next to the output')
     .option('-o, --output <file>', 'the prior file to write', 'prior.safetensors')
     .action(async (opts: PriorBuildArgs & { format?: string }, cmd: Command) => {
       const out = createOutput(cmd.optsWithGlobals<GlobalOptions>());
