@@ -13,6 +13,8 @@ export interface ParityCase {
   tol: number;
   /** Outputs whose values must be equal exactly (indices). */
   exact?: number[];
+  /** Minutes on the cpu backend: run only with VQCT_PARITY_FULL=1. */
+  slow?: boolean;
   /** Runs inside tf.tidy; returns the outputs to compare. */
   run(): tf.Tensor[];
 }

@@ -1,0 +1,73 @@
+/**
+ * Parity cases over the real model packages (test-only: imports their sources
+ * by path, so no package dependency cycle with @vqct/backend-node arises).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '@vqct/core';
+import { createTransferNet } from '../../../transfer-net/src/index';
+import { createVqganStep, createVqModel, resolveVqModelConfig } from '../../../vq/src/index';
+import type { ParityCase } from './spec';
+
+function seededPrior(kAdj: number, kNoun: number, dim: number, seed: number) {
+  const rng = new Rng(seed);
+  const k = kAdj + kNoun;
+  const numEdges = 4 * k;
+  const edgeIndex = new Int32Array(2 * numEdges);
+  for (let e = 0; e < numEdges; e++) {
+    edgeIndex[2 * e] = rng.int(kAdj);
+    edgeIndex[2 * e + 1] = kAdj + rng.int(kNoun);
+  }
+  return {
+    words: Array.from({ length: k }, (_, i) => (i < kAdj ? `adj${i}` : `noun${i - kAdj}`)),
+    kAdj, kNoun, dim,
+    vectors: Float32Array.from({ length: k * dim }, () => rng.normal()),
+    edgeIndex,
+    edgeWeight: new Float32Array(numEdges).fill(1),
+    counts: new Int32Array(k).fill(11),
+    meta: { formatVersion: 1, corpusDigest: 'parity', embeddingSource: 'seeded-normal', minCount: 10 },
+  };
+}
+
+function images(seed: number, shape: [number, number, number, number]): tf.Tensor4D {
+  const rng = new Rng(seed);
+  return tf.tensor4d(Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => Math.tanh(rng.normal())), shape);
+}
+
+const tiny = () => resolveVqModelConfig('tiny');
+
+export const MODEL_PARITY_CASES: ParityCase[] = [
+  { name: 'transfer-net (GCN 16 -> 32 -> 32, K 192): codebook + gradients', tol: 1e-4,
+    run: () => {
+      const net = createTransferNet(seededPrior(64, 128, 16, 1) as never, { hiddenDim: 32, codeDim: 32, seed: 2, dropout: 0 });
+      const r = tf.tensor2d(Float32Array.from({ length: 192 * 32 }, (_, i) => Math.sin(i)), [192, 32]);
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(net.trainingCodebook({ seed: 1 }), r)) as tf.Scalar, net.trainableVariables());
+      const out = [value, ...Object.keys(grads).sort().map((k) => grads[k])];
+      net.dispose();
+      return out;
+    } },
+  { name: 'VqModel tiny: encode tokens (exact where not tied) + decode, 16x16 batch 1', tol: 1e-3, exact: [0],
+    run: () => {
+      const config = tiny();
+      const net = createTransferNet(seededPrior(config.kAdj, config.kNoun, 16, 3) as never, { hiddenDim: 32, codeDim: config.codeDim, seed: 4 });
+      const model = createVqModel(config, { codebook: net, seed: 5 });
+      const tokens = model.encode(images(6, [1, 16, 16, 3]));
+      const out = [tf.cast(tokens, 'float32'), model.decodeTokens(tokens)];
+      model.dispose();
+      net.dispose();
+      return out;
+    } },
+  { name: 'VqModel tiny: one VQGAN training step (losses + updated last layer)', tol: 2e-3, slow: true,
+    run: () => {
+      const config = tiny();
+      const net = createTransferNet(seededPrior(config.kAdj, config.kNoun, 16, 7) as never, { hiddenDim: 32, codeDim: config.codeDim, seed: 8 });
+      const model = createVqModel(config, { codebook: net, seed: 9 });
+      const step = createVqganStep({ model, codebook: net, learningRate: 1e-3, kAdj: config.kAdj, kNoun: config.kNoun });
+      const report = step.run(images(10, [1, 16, 16, 3]), 0, 1234);
+      const losses = Object.keys(report.losses).sort().map((k) => report.losses[k]);
+      const out = [tf.tensor1d(losses), tf.add(model.lastLayerWeight(), 0)];
+      step.dispose();
+      model.dispose();
+      net.dispose();
+      return out;
+    } },
+];
