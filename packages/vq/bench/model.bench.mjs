@@ -36,8 +36,9 @@ async function measureBoth(fn) {
   return { ...wall, cpu: timed[Math.floor(timed.length / 2)] };
 }
 
-const rows = [];
 for (const backend of backends) {
+  // One table per backend, printed as soon as it is measured.
+  const rows = [];
   const b = await useNodeBackend({ backend });
   const source = codebook(1);
   const model = createVqModel(config, { codebook: source, seed: 1 });
@@ -60,5 +61,5 @@ for (const backend of backends) {
   tf.dispose([x, z]);
   model.dispose();
   source.dispose();
+  report(`@vqct/vq model (${b.name}) — ${machineLine(`peak RSS ${peakRssMiB().toFixed(0)} MiB`)}`, rows);
 }
-report(`@vqct/vq model — ${machineLine(`peak RSS ${peakRssMiB().toFixed(0)} MiB`)}`, rows);
