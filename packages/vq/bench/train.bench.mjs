@@ -5,7 +5,8 @@
 // the adaptive weight's second generator pass plus a discriminator update).
 // Imports the built dist: run `pnpm exec turbo run build --filter=@vqct/vq` first.
 // VQCT_BENCH_BACKENDS=wasm,cpu picks backends; the cpu backend is very slow for
-// convolutions, so it gets 1 warm-up + 2 timed steps (noted in the table).
+// convolutions, so it gets 2 warm-up + 2 timed steps (noted in the table);
+// VQCT_BENCH_RUNS overrides the timed steps (BENCH.md asks for at least 5).
 import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend } from '@vqct/backend-node';
 import { Rng } from '@vqct/core';
@@ -54,7 +55,8 @@ async function measureBoth(fn, timing) {
 const rows = [];
 for (const backend of backends) {
   const b = await useNodeBackend({ backend });
-  const timing = quick ? { warmup: 1, runs: 1 } : backend === 'cpu' ? { warmup: 1, runs: 2 } : { warmup: 2, runs: 5 };
+  const runs = Number(process.env.VQCT_BENCH_RUNS ?? (backend === 'cpu' ? 2 : 5));
+  const timing = quick ? { warmup: 1, runs: 1 } : { warmup: Math.min(2, runs), runs };
   for (const withDisc of [false, true]) {
     const prior = seededPrior(config.kAdj, config.kNoun, wordDim, 1);
     const net = createTransferNet(prior, { codeDim: config.codeDim, seed: 1 });
