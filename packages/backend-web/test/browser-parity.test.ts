@@ -6,6 +6,7 @@ import { useNodeBackend } from '@vqct/backend-node';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODEL_PARITY_CASES } from '../../backend-node/test/parity/model-spec';
 import { compareCase, PARITY_CASES, runCase } from '../../backend-node/test/parity/spec';
 import type { PageResult } from './page/main';
 
@@ -14,6 +15,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
 const wasmDist = realpathSync(resolve(here, '../node_modules/@tensorflow/tfjs-backend-wasm/dist'));
 const hasChromium = existsSync(CHROMIUM);
+// Same lists as page/main.ts's browserCases (kept apart: that module touches the DOM).
+const CASES = [...PARITY_CASES, ...MODEL_PARITY_CASES.filter((c) => !c.slow)];
+const casesFor = (backend: string) => (backend === 'wasm' ? CASES : PARITY_CASES);
 
 describe.skipIf(!hasChromium)(`parity in headless Chromium (${hasChromium ? CHROMIUM : `skipped: ${CHROMIUM} is missing; install Debian's chromium or set VQCT_CHROMIUM`})`, () => {
   let server: ViteDevServer;
@@ -25,7 +29,7 @@ describe.skipIf(!hasChromium)(`parity in headless Chromium (${hasChromium ? CHRO
   beforeAll(async () => {
     await useNodeBackend({ backend: 'cpu' });
     cpu = [];
-    for (const c of PARITY_CASES) cpu.push(await runCase(c));
+    for (const c of CASES) cpu.push(await runCase(c));
     const { createServer } = await import('vite');
     server = await createServer({
       configFile: false,
@@ -63,9 +67,10 @@ describe.skipIf(!hasChromium)(`parity in headless Chromium (${hasChromium ? CHRO
     const r = await runIn(backend);
     if (process.env.VQCT_PARITY_REPORT) process.stderr.write(`parity ${backend}: ${r.line}; crossOriginIsolated ${r.crossOriginIsolated}; spec ${Math.round(r.ms)} ms\n`);
     expect(r.name, r.line).toBe(backend);
+    expect(r.results).toHaveLength(casesFor(backend).length);
     expect(r.errors).toEqual([]);
     expect(r.leaked).toBe(0);
-    const failures = PARITY_CASES.map((c, i) => compareCase(c, r.results[i]!, cpu[i])).filter((m) => m != null);
+    const failures = casesFor(backend).map((c, i) => compareCase(c, r.results[i]!, cpu[i])).filter((m) => m != null);
     expect(failures).toEqual([]);
     // Measured finding (tfjs 4.22, Debian Chromium, COOP/COEP set): the page is
     // cross-origin isolated and WASM_HAS_MULTITHREAD_SUPPORT is true, yet tfjs

@@ -1,7 +1,19 @@
 // The browser half of the parity suite: runs the shared spec on the backend the
 // Node test asks for and hands back plain arrays (see ../browser-parity.test.ts).
 import * as tf from '@tensorflow/tfjs-core';
+import { MODEL_PARITY_CASES } from '../../../backend-node/test/parity/model-spec';
+import type { ParityCase } from '../../../backend-node/test/parity/spec';
 import { PARITY_CASES, runCase } from '../../../backend-node/test/parity/spec';
+
+/**
+ * Kernel cases, and on wasm the model cases quick enough for a cpu reference.
+ * On SwiftShader WebGPU the model cases fail (GPUBuffer mapAsync: "A valid
+ * external Instance reference no longer exists"; createBuffer size 12288 too
+ * large with mappedAtCreation): an open finding, see docs/backends.md.
+ */
+export function browserCases(backend: string): ParityCase[] {
+  return backend === 'wasm' ? [...PARITY_CASES, ...MODEL_PARITY_CASES.filter((c) => !c.slow)] : PARITY_CASES;
+}
 import type { WebBackendName } from '../../src/index';
 import { useWebBackend } from '../../src/index';
 
@@ -24,7 +36,7 @@ async function runParity(backend: WebBackendName, wasmPaths: string): Promise<Pa
   const start = performance.now();
   const results: PageResult['results'] = [];
   const errors: string[] = [];
-  for (const c of PARITY_CASES) {
+  for (const c of browserCases(backend)) {
     try {
       results.push(await runCase(c));
     } catch (e) {
