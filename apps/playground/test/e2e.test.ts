@@ -3,6 +3,7 @@
  * SwiftShader): build the site with vite, serve it on 127.0.0.1, run a sample through
  * the bundled demo model, and check what the page shows against the Node library.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, copyFileSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -157,6 +158,25 @@ describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
     const differing = browserTokens.filter((t, i) => t !== node[i]).length;
     writeFileSync(join(artifacts, 'e2e-parity.json'), JSON.stringify({ tokens: node.length, differing }, null, 2));
     expect(browserTokens).toEqual(Array.from(node));
+  });
+
+  it('gives the same tokens as the CLI (`vqct tokens --json`) for an image of the model size', async () => {
+    const file = 'fmnist-ankle-boot-0-32px.png';
+    await page.locator(`[data-sample="${file}"]`).click();
+    await page.waitForSelector('#status[data-state="busy"]');
+    await page.waitForSelector('#status[data-state="done"]', { timeout: 120_000 });
+    const browser = (await page.locator('#token-grid').getAttribute('data-tokens'))!.split(',').map(Number);
+    const bin = join(app, 'node_modules', '@vqct', 'cli', 'dist', 'bin.js');
+    expect(existsSync(bin), `${bin} is missing: build the CLI (pnpm exec turbo run build --filter=@vqct/playground)`).toBe(true);
+    const demo = join(app, 'public', 'demo');
+    const stdout = execFileSync(process.execPath, [
+      bin, 'tokens', join(app, 'public', 'samples', file), '--checkpoint', join(demo, 'demo.json'),
+      '--prior', join(demo, 'prior.safetensors'), '--json', '-o', join(artifacts, 'cli-tokens-overlay.png'),
+    ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    const cli = JSON.parse(stdout) as { tokens: number[][][]; words: string[][] };
+    expect(browser).toEqual(cli.tokens.flat(2));
+    const labels = await page.locator('#token-grid > div').evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.label));
+    expect(labels).toEqual(cli.words.flat());
   });
 
   it('edit mode: a new noun for a patch re-decodes the image', async () => {
