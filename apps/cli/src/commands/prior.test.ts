@@ -19,6 +19,9 @@ beforeAll(async () => {
   writeFileSync(glove, 'red 0.1 0.2 0.3\nsmall 0.3 0.1 0.0\nbus 1 2 3\ncar 1 0 0\ndog 0 1 1\nstreet 2 0 1\n');
 }, 120_000);
 
+// Spawned builds are slow on a shared, loaded 2-core machine; the budget is generous on purpose.
+const SLOW = { timeout: 300_000 };
+
 describe('vqct prior build / inspect', () => {
   it('builds from a user corpus on workers with progress and a report; inspect reads it', async () => {
     const r = await runCli(['prior', 'build', '--corpus', 'animals.txt', '--min-count', '3', '--workers', '2', '-o', 'animals.safetensors'], dir);
@@ -40,7 +43,7 @@ describe('vqct prior build / inspect', () => {
     // Python reads what the CLI wrote (header parsed with the standard library).
     const py = spawnSync('python3', ['-c', 'import json,struct,sys; f=open(sys.argv[1],"rb"); n=struct.unpack("<Q",f.read(8))[0]; h=json.loads(f.read(n)); print(h["vectors"]["shape"][0], h["__metadata__"]["k_adj"])', join(dir, 'animals.safetensors')], { encoding: 'utf8' });
     expect(py.stdout.trim()).toBe(`${info.K} ${info.kAdj}`);
-  });
+  }, SLOW);
 
   it('--json build result, jsonl corpus, vectors file, human inspect with graph neighbours', async () => {
     const r = await runCli(['--json', 'prior', 'build', '--corpus', 'small.jsonl', '--embeddings', glove, '--min-count', '0', '-o', 'small.safetensors'], dir);
@@ -52,10 +55,10 @@ describe('vqct prior build / inspect', () => {
     expect(i.stdout).toContain('graph neighbours: bus/n 2, car/n 1');
     const q = await runCli(['--quiet', 'prior', 'build', '--corpus', 'small.jsonl', '--embeddings', glove, '--min-count', '0', '-o', 'q.safetensors'], dir);
     expect(q.stderr).toBe('');
-  });
+  }, SLOW);
 });
 
-describe('bad input: exit 1, one clear line naming the file, no partial output', () => {
+describe('bad input: exit 1, one clear line naming the file, no partial output', SLOW, () => {
   const fails = async (args: string[], message: RegExp, output?: string): Promise<void> => {
     const r = await runCli(args, dir);
     expect(r.code).toBe(1);
