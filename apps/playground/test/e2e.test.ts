@@ -182,7 +182,10 @@ describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
   it('edit mode: a new noun for a patch re-decodes the image', async () => {
     const before = await page.evaluate(() => (document.getElementById('recon-canvas') as HTMLCanvasElement).toDataURL());
     await page.locator('#edit-mode').check();
+    await page.locator('#token-grid > div').nth(27).click();
     await page.waitForSelector('#noun-editor:not([hidden])');
+    // Nearest nouns become buttons that set the noun.
+    await page.waitForSelector('#nearest-nouns li button');
     const select = page.locator('#noun-select');
     const current = await select.inputValue();
     const options = await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
