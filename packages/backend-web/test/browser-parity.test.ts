@@ -25,6 +25,7 @@ describe.skipIf(!hasChromium)(`parity in headless Chromium (${hasChromium ? CHRO
   let page: Page;
   let profile: string;
   let cpu: number[][][];
+  const wasmFiles: string[] = [];
 
   beforeAll(async () => {
     await useNodeBackend({ backend: 'cpu' });
@@ -49,6 +50,9 @@ describe.skipIf(!hasChromium)(`parity in headless Chromium (${hasChromium ? CHRO
         '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     });
     page = await context.newPage();
+    page.on('request', (req) => {
+      if (req.url().endsWith('.wasm')) wasmFiles.push(req.url().split('/').pop()!);
+    });
     await page.goto(server.resolvedUrls!.local[0]);
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, { timeout: 90_000 });
   }, 180_000);
@@ -65,7 +69,7 @@ describe.skipIf(!hasChromium)(`parity in headless Chromium (${hasChromium ? CHRO
 
   it.each(['webgpu', 'wasm'] as const)('%s computes what cpu computes, without leaks', async (backend) => {
     const r = await runIn(backend);
-    if (process.env.VQCT_PARITY_REPORT) process.stderr.write(`parity ${backend}: ${r.line}; crossOriginIsolated ${r.crossOriginIsolated}; spec ${Math.round(r.ms)} ms\n`);
+    if (process.env.VQCT_PARITY_REPORT) process.stderr.write(`parity ${backend}: ${r.line}; crossOriginIsolated ${r.crossOriginIsolated}; spec ${Math.round(r.ms)} ms; wasm binaries fetched ${wasmFiles.join(', ') || 'none'}\n`);
     expect(r.name, r.line).toBe(backend);
     expect(r.results).toHaveLength(casesFor(backend).length);
     expect(r.errors).toEqual([]);
