@@ -65,6 +65,10 @@ export function transferOptions(sidecar: CheckpointSidecar, weights: Record<stri
 export function loadTokenizer(files: ModelFiles): LoadedTokenizer {
   const prior = decodePrior(files.prior.bytes, { source: files.prior.name });
   const sidecar = parseCheckpointSidecar(files.sidecar.text, files.sidecar.name);
+  if (sidecar.priorDigest == null) {
+    const quantizer = (sidecar.modelConfig as { quantizer?: string } | null)?.quantizer ?? 'a non-vqct';
+    throw new CheckpointError(`this checkpoint uses the ${quantizer} quantizer: its codes have no words (only vqct checkpoints do)`, { file: files.sidecar.name });
+  }
   const tensors = decodeCheckpoint(files.checkpoint.bytes, sidecar, { priorDigest: priorDigest(prior), source: files.checkpoint.name });
   const transfer = group(tensors, 'transfer');
   const net = createTransferNet(prior, transferOptions(sidecar, transfer, files.checkpoint.name));
