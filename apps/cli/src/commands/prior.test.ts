@@ -23,7 +23,7 @@ beforeAll(async () => {
 const SLOW = { timeout: 300_000 };
 
 describe('vqct prior build / inspect', () => {
-  it('builds from a user corpus on workers with progress and a report; inspect reads it', async () => {
+  it('builds from a user corpus on workers with progress and a report; inspect reads it', SLOW, async () => {
     const r = await runCli(['prior', 'build', '--corpus', 'animals.txt', '--min-count', '3', '--workers', '2', '-o', 'animals.safetensors'], dir);
     expect(r.stderr).toContain('tagging:');
     expect(r.code).toBe(0);
@@ -43,9 +43,9 @@ describe('vqct prior build / inspect', () => {
     // Python reads what the CLI wrote (header parsed with the standard library).
     const py = spawnSync('python3', ['-c', 'import json,struct,sys; f=open(sys.argv[1],"rb"); n=struct.unpack("<Q",f.read(8))[0]; h=json.loads(f.read(n)); print(h["vectors"]["shape"][0], h["__metadata__"]["k_adj"])', join(dir, 'animals.safetensors')], { encoding: 'utf8' });
     expect(py.stdout.trim()).toBe(`${info.K} ${info.kAdj}`);
-  }, SLOW);
+  });
 
-  it('--json build result, jsonl corpus, vectors file, human inspect with graph neighbours', async () => {
+  it('--json build result, jsonl corpus, vectors file, human inspect with graph neighbours', SLOW, async () => {
     const r = await runCli(['--json', 'prior', 'build', '--corpus', 'small.jsonl', '--embeddings', glove, '--min-count', '0', '-o', 'small.safetensors'], dir);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -55,7 +55,7 @@ describe('vqct prior build / inspect', () => {
     expect(i.stdout).toContain('graph neighbours: bus/n 2, car/n 1');
     const q = await runCli(['--quiet', 'prior', 'build', '--corpus', 'small.jsonl', '--embeddings', glove, '--min-count', '0', '-o', 'q.safetensors'], dir);
     expect(q.stderr).toBe('');
-  }, SLOW);
+  });
 });
 
 describe('bad input: exit 1, one clear line naming the file, no partial output', SLOW, () => {
