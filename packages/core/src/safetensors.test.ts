@@ -27,6 +27,16 @@ describe('safetensors', () => {
     expect(header.b.data_offsets).toEqual([12, 28]);
   });
 
+  it('reads a Node Buffer that is a view into a larger pool', () => {
+    const bytes = encodeSafetensors(tensors);
+    const pool = Buffer.alloc(bytes.length + 64, 0xab);
+    pool.set(bytes, 16);
+    const view = pool.subarray(16, 16 + bytes.length);
+    const back = decodeSafetensors(view);
+    expect(Array.from(back.tensors.a.data as Float32Array)).toEqual(Array.from(tensors.a.data));
+    expect(Array.from(back.tensors.b.data as Int32Array)).toEqual([1, -2, 3, 2147483647]);
+  });
+
   it('rejects truncated files, naming the file', () => {
     const bytes = encodeSafetensors(tensors);
     expect(() => decodeSafetensors(bytes.subarray(0, bytes.length - 3), { source: 'x.safetensors' }))

@@ -93,8 +93,11 @@ export function encodeSafetensors(
 }
 
 function makeArray(dtype: SafetensorsDtype, bytes: Uint8Array): SafetensorsTensor['data'] {
-  // Copy: the view may be unaligned, and callers own what they get back.
-  const copy = bytes.slice().buffer;
+  // Copy: the view may be unaligned, and callers own what they get back. Not
+  // `bytes.slice()`: on a Node Buffer that is a view into a shared pool.
+  const owned = new Uint8Array(bytes.byteLength);
+  owned.set(bytes);
+  const copy = owned.buffer;
   switch (dtype) {
     case 'F32': return new Float32Array(copy);
     case 'F64': return new Float64Array(copy);
