@@ -37,10 +37,15 @@ const fmt = (v) => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) :
 /**
  * Prints rows as a table and, when VQCT_BENCH_OUT names a file, appends them
  * there as JSON lines (the root `pnpm bench` collects them).
- * A row: { suite, name, backend, median, min, max, unit, ...extra }.
+ * A row: { suite, name, backend, median, min, max, unit, rssMiB?, ...extra }.
+ * `rssMiB` is the entry's own peak RSS where the bench measured it (e.g. in a
+ * child process); every row also gets `processPeakRssMiB`, the peak RSS of the
+ * reporting process so far (an upper bound for each of its entries).
  */
 export function report(title, rows) {
-  const cols = ['name', 'backend', 'median', 'min', 'max', 'unit', 'note'];
+  const peak = peakRssMiB();
+  rows = rows.map((r) => ({ ...r, processPeakRssMiB: r.processPeakRssMiB ?? peak }));
+  const cols = ['name', 'backend', 'median', 'min', 'max', 'unit', 'rssMiB', 'note'];
   const table = rows.map((r) => cols.map((c) => fmt(r[c])));
   const widths = cols.map((c, i) => Math.max(c.length, ...table.map((t) => t[i].length)));
   const line = (cells) => cells.map((s, i) => s.padEnd(widths[i])).join('  ');

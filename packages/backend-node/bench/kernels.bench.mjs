@@ -5,9 +5,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@vqct/core';
 import { useNodeBackend } from '../dist/index.js';
+import { quick, report } from '../../../bench/lib.mjs';
 
-const REPS = Number(process.env.BENCH_REPS ?? 5);
-const WARM = 2;
+// `pnpm bench --quick`: one timed run after one warm-up (sizes stay: the kernels are quick).
+const REPS = Number(process.env.BENCH_REPS ?? (quick ? 1 : 5));
+const WARM = quick ? 1 : 2;
 /** A run slower than this is timed once, without warm-ups beyond the first (the cpu backend). */
 const SLOW_MS = 2_000;
 
@@ -97,8 +99,10 @@ async function trainStep(backend) {
 }
 
 const f = (v) => (Number.isFinite(v) ? v.toFixed(1) : '');
+const collected = [];
 const rows = {
   push(r) {
+    collected.push(r);
     process.stdout.write(`| ${r.kernel} | ${r.backend} | ${f(r.ms)} | ${f(r.cpu)} | ${r.speedup ? `${r.speedup.toFixed(1)}x` : ''} |\n`);
   },
 };
@@ -128,3 +132,8 @@ const wasmStep = await trainStep('wasm');
 const cpuStep = await trainStep('cpu');
 rows.push({ kernel: 'conv-net train step b4 16x16 ch32 (4 convs, Adam)', backend: 'wasm (vqct)', ms: wasmStep, cpu: cpuStep, speedup: cpuStep / wasmStep });
 
+
+// The same rows for `pnpm bench` (medians only: this file keeps no min/max).
+report('backend-node kernels (wasm vs cpu)', collected.filter((r) => Number.isFinite(r.ms)).map((r) => ({
+  name: r.kernel, backend: r.backend, median: r.ms, unit: 'ms', note: Number.isFinite(r.cpu) ? `cpu ${r.cpu.toFixed(1)} ms, ${r.speedup.toFixed(1)}x` : '',
+})));

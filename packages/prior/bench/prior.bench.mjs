@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { quick, report } from '../../../bench/lib.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const dist = new URL('../dist/node/index.js', import.meta.url).href;
@@ -44,7 +45,7 @@ async function main() {
   if (process.argv[2] === '--child') return child(process.argv[3], process.argv[4], process.argv[5]);
   const { defaultCorpus } = await import(dist);
   const dir = mkdtempSync(join(tmpdir(), 'vqct-bench-'));
-  const wanted = arg('--lines', 120_000);
+  const wanted = arg('--lines', quick ? 2_000 : 120_000);
   // Real text: WordNet glosses and examples of every lexicographer file, repeated if needed.
   const lines = [];
   for await (const d of defaultCorpus({ lexFiles: { adj: [0, 1, 44], noun: Array.from({ length: 26 }, (_, i) => i + 3) } }).descriptions()) lines.push(d.text);
@@ -53,8 +54,8 @@ async function main() {
   while (all.length < wanted) all.push(...lines.slice(0, wanted - all.length));
   writeFileSync(corpus, `${all.join('\n')}\n`);
   const single = join(dir, 'single.txt');
-  writeFileSync(single, `${all.slice(0, arg('--single', 20_000)).join('\n')}\n`);
-  const words = JSON.parse(JSON.stringify([...new Set(all.join(' ').toLowerCase().split(/[^a-z]+/))].slice(0, 5000)));
+  writeFileSync(single, `${all.slice(0, arg('--single', quick ? 500 : 20_000)).join('\n')}\n`);
+  const words = JSON.parse(JSON.stringify([...new Set(all.join(' ').toLowerCase().split(/[^a-z]+/))].slice(0, quick ? 500 : 5000)));
   const wordsFile = join(dir, 'words.json');
   writeFileSync(wordsFile, JSON.stringify(words));
   const cacheFile = join(dir, 'cache.safetensors');
@@ -75,11 +76,18 @@ async function main() {
   const head = ['measurement', 'throughput', 'seconds', 'peak RSS MB'];
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r) => `| ${r.map((x, i) => x.padEnd(width[i])).join(' | ')} |`;
-  console.log(`prior bench: node ${process.versions.node}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-  console.log('captions/s is wall time; /CPU-s is per CPU-second of the process (all threads), which a loaded machine does not distort');
+  console.log(`prior bench: node ${process.versions.node}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'})`);
   console.log(line(head));
   console.log(`|${width.map((x) => '-'.repeat(x + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
+  // The same numbers for `pnpm bench` (one run each, every measurement in its own process: its own peak RSS).
+  const once = (v) => ({ median: v, min: v, max: v, runs: 1 });
+  report('prior', [
+    { name: `tag ${t.n} captions, ${workers} workers`, backend: '-', ...once(t.n / t.seconds), unit: 'captions/s', rssMiB: t.maxRssMb, note: `${t.seconds.toFixed(1)} s, one run` },
+    { name: `tag ${s.n} captions, main thread`, backend: '-', ...once(s.n / s.seconds), unit: 'captions/s', rssMiB: s.maxRssMb, note: `${s.seconds.toFixed(1)} s, one run` },
+    { name: 'load GloVe-style vectors (wink, 341k words streamed)', backend: '-', ...once(w.seconds * 1000), unit: 'ms', rssMiB: w.maxRssMb, note: `${w.n} of ${words.length} words found; peak RSS is the figure` },
+    { name: 'load the same vectors from the binary cache', backend: '-', ...once(c.seconds * 1000), unit: 'ms', rssMiB: c.maxRssMb, note: `${c.n} found` },
+  ]);
 }
 
 await main();

@@ -8,13 +8,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@vqct/core';
 import { useNodeBackend } from '@vqct/backend-node';
 import { createTransferNet } from '../dist/index.js';
+import { peakRssMiB, quick, report } from '../../../bench/lib.mjs';
 
-const K_ADJ = 2500;
-const K_NOUN = 7500;
+// `pnpm bench --quick` (the test suite's smoke run): a small graph, one step.
+const K_ADJ = quick ? 100 : 2500;
+const K_NOUN = quick ? 300 : 7500;
 const DIM = 100;
-const EDGES = 40_000;
-const STEPS = Number(process.env.BENCH_STEPS ?? 5);
-const WARMUP = 2;
+const EDGES = quick ? 1600 : 40_000;
+const STEPS = Number(process.env.BENCH_STEPS ?? (quick ? 1 : 5));
+const WARMUP = quick ? 1 : 2;
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'cpu,wasm').split(',');
 
 function makePrior(seed = 1) {
@@ -64,7 +66,7 @@ async function measure(prior, aggregation) {
   for (let i = 0; i < STEPS; i++) fwd.push(await time(forward));
   const entries = net.numAdjacencyEntries;
   net.dispose();
-  return { buildMs, train: median(train), fwd: median(fwd), entries };
+  return { buildMs, train: median(train), fwd: median(fwd), entries, trainMin: Math.min(...train), trainMax: Math.max(...train), fwdMin: Math.min(...fwd), fwdMax: Math.max(...fwd), rss: peakRssMiB() };
 }
 
 const prior = makePrior();
@@ -97,3 +99,10 @@ const lines = [
   ...rows.map((r) => `| ${r.backend} | ${r.aggregation} | ${r.entries ?? '—'} | ${fmt(r.buildMs)} | ${fmt(r.train)} | ${fmt(r.fwd)} | ${r.train == null ? '—' : `${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`} | ${r.note} |`),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
+
+report(`transfer net K = ${K_ADJ + K_NOUN}, ${DIM} -> 256 -> 256, E = ${EDGES}`, rows.flatMap((r) => (r.train == null
+  ? [{ name: `fwd+bwd (${r.aggregation})`, backend: r.backend, note: r.note }]
+  : [
+      { name: `fwd+bwd (${r.aggregation})`, backend: r.backend, median: r.train, min: r.trainMin, max: r.trainMax, runs: STEPS, unit: 'ms', rssMiB: r.rss, note: r.note || `Â ${r.entries} entries` },
+      { name: `forward, inference (${r.aggregation})`, backend: r.backend, median: r.fwd, min: r.fwdMin, max: r.fwdMax, runs: STEPS, unit: 'ms', rssMiB: r.rss, note: r.note },
+    ])));
