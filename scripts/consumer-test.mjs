@@ -88,6 +88,14 @@ async function main() {
       process.stdout.write(`     ${rel}: ${files.length} files\n`);
     }
 
+    step('pnpm publish -r --dry-run (no credentials)');
+    // An empty user config: the dry run must not need a token or a login.
+    const npmrc = join(work, 'empty-npmrc');
+    writeFileSync(npmrc, '');
+    const published = run('pnpm', ['publish', '-r', '--dry-run', '--no-git-checks'], root, { env: { npm_config_userconfig: npmrc, NPM_TOKEN: '', NODE_AUTH_TOKEN: '' } });
+    for (const { pkg } of publishablePackages()) check(published.includes(`${pkg.name}@${pkg.version}`), `${pkg.name}@${pkg.version}: dry-run publish`);
+    check(!/@vqct\/(playground|experiments)@/.test(published), 'private apps are not published');
+
     step('npm install (tarballs + tfjs-core, outside the workspace)');
     const libs = ['@vqct/core', '@vqct/prior', '@vqct/transfer-net', '@vqct/vq', '@vqct/backend-node', '@vqct/backend-web'];
     const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
