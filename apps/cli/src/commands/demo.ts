@@ -4,6 +4,9 @@ import { IoError } from '@vqct/core';
 import type { Command } from 'commander';
 import { loadPrior } from '@vqct/prior/node';
 import { createOutput, type GlobalOptions } from '../output';
+import { demoTrainAndShow } from '../demo/train-and-show';
+import { numberOption } from './train';
+import { intOption } from './parse';
 import { reportLines, runPriorBuild } from './prior-build';
 import { graphNeighbours, nearestWords } from './prior-inspect';
 
@@ -11,16 +14,28 @@ import { graphNeighbours, nearestWords } from './prior-inspect';
 const SHOWCASE = ['red', 'wooden', 'bird', 'dog'];
 
 /**
- * `vqct demo`: the main job on embedded data. Step 1 (here): build the
- * default prior into ./vqct-demo/prior.safetensors. Training on the embedded
- * images is added as the next step by the training work.
+ * `vqct demo`: the main job on embedded data. Step 1: build the default
+ * prior into ./vqct-demo/prior.safetensors. Step 2: train the tiny preset on
+ * fashion-mnist on the best backend for a few minutes (./vqct-demo/run).
+ * Step 3: reconstructions, a token word map, loss and usage plots, a summary.
  */
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('run the whole pipeline on embedded data into ./vqct-demo (step 1: the default prior)')
+    .description('run the whole pipeline on embedded data into ./vqct-demo: default prior, a few minutes of training, words per patch, plots')
     .option('--dir <dir>', 'where to write the results', 'vqct-demo')
-    .action(async (opts: { dir: string }, cmd: Command) => {
+    .option('--minutes <m>', 'training budget in minutes', numberOption('--minutes'), 4)
+    .option('--steps <n>', 'train exactly n steps instead of for --minutes', intOption('--steps'))
+    .option('--limit <n>', 'fashion-mnist images to train on', intOption('--limit'), 2000)
+    .option('--batch-size <n>', 'images per step', intOption('--batch-size'))
+    .addHelpText('after', `
+Examples:
+  vqct demo                       # about 6-8 minutes on 2 cores
+  vqct demo --steps 20 --dir /tmp/quick-demo
+Writes prior.safetensors, run/ (checkpoints, samples, metrics, plots), reconstructions.png,
+token-map.png, loss.png and usage.png into --dir.`)
+    .action(async (opts: { dir: string; minutes: number; steps?: number; limit: number; batchSize?: number }, cmd: Command) => {
+      const started = Date.now();
       const out = createOutput(cmd.optsWithGlobals<GlobalOptions>());
       try {
         mkdirSync(opts.dir, { recursive: true });
@@ -28,7 +43,7 @@ export function registerDemo(program: Command): void {
         throw new IoError(`cannot create the demo folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: opts.dir, cause: e });
       }
       const output = join(opts.dir, 'prior.safetensors');
-      out.log(`demo step 1/1: building the default prior (WordNet glosses + wink GloVe vectors) into ${output}`);
+      out.log(`demo step 1/3: building the default prior (WordNet glosses + wink GloVe vectors) into ${output}`);
       const { report, digest, dim } = await runPriorBuild({ output }, out);
       const prior = loadPrior(output);
       const showcase = SHOWCASE.map((w) => ({ w, i: prior.words.indexOf(w) })).filter((x) => x.i >= 0).map(({ w, i }) => ({
@@ -36,10 +51,22 @@ export function registerDemo(program: Command): void {
         nearest: nearestWords(prior, i, 5).map((x) => x.word),
         neighbours: graphNeighbours(prior, i, 5).map((x) => x.word),
       }));
-      out.result({ prior: { output, digest, dim, ...report }, showcase }, () => [
+      out.log(`demo step 2/3: training the tiny preset on fashion-mnist ${opts.steps != null ? `for ${opts.steps} steps` : `for ${opts.minutes} minutes`}`);
+      const shown = await demoTrainAndShow({ dir: opts.dir, prior: output, minutes: opts.minutes, steps: opts.steps, limit: opts.limit, batchSize: opts.batchSize }, out);
+      const t = shown.train;
+      const seconds = (Date.now() - started) / 1000;
+      const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+      out.result({ prior: { output, digest, dim, ...report }, showcase, train: t, eval: shown.eval ?? null, tokenMap: shown.tokenMap ?? null, files: shown.files ?? null, seconds }, () => [
         ...reportLines(output, report, dim),
         ...showcase.map((s) => `  ${s.word}: nearest ${s.nearest.join(', ')}; described with ${s.neighbours.join(', ') || '(none)'}`),
-        `next: vqct prior inspect ${output} --word red`,
+        `trained ${t.step} steps in ${(t.seconds).toFixed(0)} s on ${t.backend} (${t.stepsPerSecond.toFixed(2)} steps/s, ${t.imagesPerSecond.toFixed(1)} img/s): loss ${t.loss.first.total?.toFixed(4)} -> ${t.loss.last.total?.toFixed(4)}, l1 ${t.loss.first.l1?.toFixed(4)} -> ${t.loss.last.l1?.toFixed(4)}`,
+        ...(shown.eval != null ? [
+          `evaluation on ${shown.eval.images} images: PSNR ${shown.eval.psnr.toFixed(2)} dB, SSIM ${shown.eval.ssim.toFixed(3)}, codes used: adjectives ${pct(shown.eval.usage.adjective)}, nouns ${pct(shown.eval.usage.noun)}`,
+          `a bag becomes (most frequent nouns): ${shown.tokenMap.topNouns.map((n) => `${n.word} (${n.count})`).join(', ')}; top-left patch "${shown.tokenMap.words[0][0]}"`,
+          `files: ${shown.files.reconstructions}, ${shown.files.tokenMap}, ${shown.files.lossPlot}, ${shown.files.usagePlot}, ${shown.files.run}/`,
+        ] : [`interrupted: continue with vqct train --out ${t.runDir} --resume`]),
+        `demo finished in ${(seconds / 60).toFixed(1)} minutes; next: vqct tokens your-image.png --checkpoint ${t.runDir}`,
       ]);
+      if (t.stopped === 'interrupted') process.exit(130);
     });
 }

@@ -21,7 +21,7 @@ export function trainSummary(r: TrainResult): string[] {
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   return [
     `${r.stopped === 'completed' ? 'trained' : r.stopped === 'interrupted' ? 'interrupted' : 'time limit reached'}: step ${r.startStep} -> ${r.step} of ${r.targetSteps} in ${r.seconds.toFixed(1)} s (${r.stepsPerSecond.toFixed(2)} steps/s, ${r.imagesPerSecond.toFixed(1)} img/s, backend ${r.backend})`,
-    `  loss total ${fmt(r.loss.first.total)} -> ${fmt(r.loss.last.total)}, l1 ${fmt(r.loss.first.l1)} -> ${fmt(r.loss.last.l1)} (means of the first and last 10 steps)`,
+    `  loss total ${fmt(r.loss.first.total)} -> ${fmt(r.loss.last.total)}, l1 ${fmt(r.loss.first.l1)} -> ${fmt(r.loss.last.l1)} (means of the first and last steps, up to 10 each)`,
     `  code usage over ${r.usage.images} images: adjectives ${r.usage.adjective.used}/${r.codebook.kAdj} (${pct(r.usage.adjective.usage)}, perplexity ${r.usage.adjective.perplexity.toFixed(1)}), nouns ${r.usage.noun.used}/${r.codebook.kNoun} (${pct(r.usage.noun.usage)}, perplexity ${r.usage.noun.perplexity.toFixed(1)})`,
     `  run folder ${r.runDir}: checkpoints/, samples/ (${r.files.samples.length}), metrics.jsonl, plots/`,
     ...(r.skippedImages > 0 ? [`  ${r.skippedImages} unreadable images were skipped`] : []),

@@ -59,6 +59,10 @@ class Stop extends Error {
   }
 }
 
+function lossWindow(n: number): number {
+  return Math.max(1, Math.min(10, Math.floor(n / 2)));
+}
+
 function meanLosses(events: StepEvent[]): Record<string, number> {
   const sums: Record<string, number> = {};
   for (const e of events) for (const [k, v] of Object.entries(e.losses)) sums[k] = (sums[k] ?? 0) + v;
@@ -80,17 +84,18 @@ async function resolvePrior(settings: RunSettings, flags: TrainFlags, out: Outpu
  */
 export async function runTraining(flags: TrainFlags, options: TrainRunOptions, out: Output): Promise<TrainResult> {
   const started = Date.now();
-  const { useNodeBackend } = await import('@vqct/backend-node');
-  const backend = await useNodeBackend();
-  out.log(backend.line);
-
   let run: RunDir;
   let settings: RunSettings;
   let resumeFrom: string | null = null;
   if (options.resume === true) {
     run = RunDir.open(options.out);
     resumeFrom = run.checkpoints;
-    const recorded = JSON.parse(readFileSync(run.file('run.json'), 'utf8')) as RunSettings;
+    let recorded: RunSettings;
+    try {
+      recorded = JSON.parse(readFileSync(run.file('run.json'), 'utf8')) as RunSettings;
+    } catch (e) {
+      throw new ConfigError(`--resume: cannot read the run's settings (${(e as Error).message.split('\n')[0]})`, { file: run.file('run.json'), cause: e });
+    }
     const last = parseCheckpointSidecar(readFileSync(join(run.checkpoints, 'last.json'), 'utf8'), join(run.checkpoints, 'last.json'));
     const extend = flags.steps ?? (flags.epochs != null ? null : Math.max(recorded.train.steps, last.step));
     settings = { ...recorded, train: { ...recorded.train, steps: extend ?? recorded.train.steps }, epochs: flags.epochs ?? (flags.steps != null ? null : recorded.epochs) };
@@ -104,6 +109,9 @@ export async function runTraining(flags: TrainFlags, options: TrainRunOptions, o
   const disposables: Array<{ dispose(): void }> = [];
   const signals: Array<[NodeJS.Signals, () => void]> = [];
   try {
+    const { useNodeBackend } = await import('@vqct/backend-node');
+    const backend = await useNodeBackend();
+    out.log(backend.line);
     for (const note of settings.config?.ignored ?? []) out.log(`config: ignored ${note}`);
     const ds: ImageDataset & { skipped?: unknown[] } = await openDataset({ source: settings.data.source, size: settings.model.resolution, channels: settings.model.inChannels === 1 ? 1 : 3, limit: settings.data.limit });
     out.log(`data: ${ds.name}, ${ds.size} images of ${ds.height}x${ds.width}x${ds.channels}`);
@@ -159,10 +167,10 @@ export async function runTraining(flags: TrainFlags, options: TrainRunOptions, o
     const loader = new BatchLoader(ds, { batchSize: train.batchSize, seed: train.seed, state: resumed?.data });
     const events: StepEvent[] = [];
     const samples: string[] = [];
-    const progress = createTrainProgress(out, train.steps);
+    const deadline = options.maxSeconds != null ? Date.now() + options.maxSeconds * 1000 : Infinity;
+    const progress = createTrainProgress(out, train.steps, Number.isFinite(deadline) ? deadline : undefined);
     let stopRequested: StopReason | null = null;
     let savedStep = resumed?.step ?? -1;
-    const deadline = options.maxSeconds != null ? Date.now() + options.maxSeconds * 1000 : Infinity;
     let pending: Promise<unknown> = Promise.resolve();
     const save = async (state: TrainerState): Promise<void> => {
       await pending;
@@ -250,7 +258,8 @@ export async function runTraining(flags: TrainFlags, options: TrainRunOptions, o
       seconds: (Date.now() - started) / 1000,
       stepsPerSecond: steps / Math.max(trainSeconds, 1e-9),
       imagesPerSecond: (steps * train.batchSize) / Math.max(trainSeconds, 1e-9),
-      loss: { first: meanLosses(events.slice(0, 10)), last: meanLosses(events.slice(-10)) },
+      // Windows of up to 10 steps that do not overlap, so short runs compare their two halves.
+      loss: { first: meanLosses(events.slice(0, lossWindow(events.length))), last: meanLosses(events.slice(events.length - lossWindow(events.length))) },
       usage: { images: counts.images, adjective: summarizeCounts(counts.adjective), noun: summarizeCounts(counts.noun) },
       codebook: { kAdj: model.config.kAdj, kNoun: model.config.kNoun },
       files: { config: run.file('config.yaml'), run: run.file('run.json'), metrics: run.file('metrics.jsonl'), samples: finalSamples, plots },
