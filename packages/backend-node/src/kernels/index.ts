@@ -2,5 +2,6 @@ export { registerWasmTrainingKernels, registerCpuKernelFixes, WASM_TRAINING_KERN
 export { conv2dBackpropFilterWasm, conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 export { unsortedSegmentSum, unsortedSegmentSumWasmConfig } from './unsorted-segment-sum';
 export { resizeNearestNeighborGrad, resizeNearestNeighborGradCpuConfig, resizeNearestNeighborGradWasmConfig, nearestSource } from './resize-nearest-neighbor-grad';
+export { conv2dBackpropInputAsConv, isConv2dBackpropInputAsConv } from './conv2d-backprop-input';
 export { pretransposedMatMul, isPretransposed } from './pretransposed-mat-mul';
 export type { WasmBackendLike } from './backend-access';
