@@ -3,5 +3,6 @@ export { conv2dBackpropFilterWasm, conv2dBackpropFilterWasmConfig } from './conv
 export { unsortedSegmentSum, unsortedSegmentSumWasmConfig } from './unsorted-segment-sum';
 export { resizeNearestNeighborGrad, resizeNearestNeighborGradCpuConfig, resizeNearestNeighborGradWasmConfig, nearestSource } from './resize-nearest-neighbor-grad';
 export { conv2dBackpropInputAsConv, isConv2dBackpropInputAsConv } from './conv2d-backprop-input';
+export { tileByRows, isTileByRows } from './tile';
 export { pretransposedMatMul, isPretransposed } from './pretransposed-mat-mul';
 export type { WasmBackendLike } from './backend-access';

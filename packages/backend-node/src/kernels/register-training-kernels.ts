@@ -4,6 +4,7 @@ import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputAsConv, isConv2dBackpropInputAsConv } from './conv2d-backprop-input';
 import { isPretransposed, pretransposedMatMul } from './pretransposed-mat-mul';
 import { resizeNearestNeighborGradCpuConfig, resizeNearestNeighborGradWasmConfig } from './resize-nearest-neighbor-grad';
+import { isTileByRows, tileByRows } from './tile';
 import { unsortedSegmentSumWasmConfig } from './unsorted-segment-sum';
 
 /** The kernels vqct adds to tfjs-backend-wasm so that training runs there. */
@@ -13,7 +14,7 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [conv2dBackpropFil
 export const WASM_FIXED_KERNELS: readonly KernelConfig[] = [resizeNearestNeighborGradWasmConfig];
 
 /** wasm kernels that are wrapped to avoid a slow path. */
-export const WASM_WRAPPED_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput'] as const;
+export const WASM_WRAPPED_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput', 'Tile'] as const;
 
 /** Kernels of the cpu backend replaced because tfjs's is wrong. */
 export const CPU_FIXED_KERNELS: readonly KernelConfig[] = [resizeNearestNeighborGradCpuConfig];
@@ -52,6 +53,12 @@ export function registerWasmTrainingKernels(): void {
   if (backpropInput != null && !isConv2dBackpropInputAsConv(backpropInput)) {
     unregisterKernel('Conv2DBackpropInput', 'wasm');
     registerKernel({ ...backpropInput, kernelFunc: conv2dBackpropInputAsConv(backpropInput.kernelFunc) });
+  }
+  // Tile by rows in JS: wasm's indexes every element (nearest upsampling's broadcastTo).
+  const tile = getKernel('Tile', 'wasm');
+  if (tile != null && !isTileByRows(tile)) {
+    unregisterKernel('Tile', 'wasm');
+    registerKernel({ ...tile, kernelFunc: tileByRows(tile.kernelFunc) });
   }
 }
 
