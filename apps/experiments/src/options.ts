@@ -43,8 +43,8 @@ export interface CollapseOptions {
 export const VARIANT_NAMES = ['vqct', 'vq', 'ema', 'mlp', 'random'] as const;
 
 const FULL: CollapseOptions = {
-  steps: 1500, sweepSteps: 600, variants: [...VARIANT_NAMES],
-  sweep: [[16, 32], [64, 128], [256, 512], [512, 1024]],
+  steps: 600, sweepSteps: 300, variants: [...VARIANT_NAMES],
+  sweep: [[32, 64], [128, 256], [512, 1024]],
   maxAdjectives: 256, maxNouns: 512, minCount: 10, corpusLines: 0,
   jobs: 1, out: 'docs/results', resume: false, quick: false,
   size: 32, batch: 8, baseLr: 1.25e-4, seed: 1,
