@@ -76,7 +76,7 @@ export function chartSvg(title: string, panels: Panel[], legend: Series[]): stri
   const height = top + ph + legendH;
   const body = panels.map((p, i) => panelSvg(p, i * pw, top, pw, ph)).join('\n');
   const items = legend.map((s, i) => {
-    const x = 20 + i * 150;
+    const x = 20 + i * 260;
     return `<line x1="${x}" x2="${x + 24}" y1="${top + ph + 14}" y2="${top + ph + 14}" stroke="${s.color}" stroke-width="3"${s.dashed ? ' stroke-dasharray="6,4"' : ''}/><text x="${x + 30}" y="${top + ph + 18}" font-size="12">${esc(s.name)}</text>`;
   }).join('\n');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, Arial, sans-serif">
