@@ -69,7 +69,7 @@ function meanLosses(events: StepEvent[]): Record<string, number> {
   return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(events.length, 1)]));
 }
 
-async function resolvePrior(settings: RunSettings, flags: TrainFlags, out: Output, defaultFile?: string): Promise<{ prior: Prior; source: string }> {
+async function resolvePrior(flags: TrainFlags, out: Output, defaultFile?: string): Promise<{ prior: Prior; source: string }> {
   if (flags.prior != null) return { prior: loadPrior(flags.prior), source: flags.prior };
   const d = await defaultPrior(out, defaultFile);
   return { prior: d.prior, source: d.file };
@@ -122,7 +122,7 @@ export async function runTraining(flags: TrainFlags, options: TrainRunOptions, o
       if (resumeFrom != null) {
         prior = loadPrior(join(resumeFrom, settings.prior?.file ?? 'prior.safetensors'));
       } else {
-        const p = await resolvePrior(settings, flags, out, options.defaultPriorFile);
+        const p = await resolvePrior(flags, out, options.defaultPriorFile);
         prior = p.prior;
         settings.prior = { file: 'prior.safetensors', digest: priorDigest(prior), source: p.source };
         copyFileSync(p.source, join(run.checkpoints, 'prior.safetensors'));

@@ -50,7 +50,7 @@ describe('Conv2DBackpropInput on wasm (as a forward conv)', () => {
     const xs = [2, 9, 8, 4];
     const x = randn(11, 2 * 9 * 8 * 4);
     const w = randn(12, 3 * 3 * 4 * 6);
-    const grad = () => tf.grad((t: tf.Tensor4D) => tf.sum(tf.square(tf.conv2d(t, tf.tensor4d(w, [3, 3, 4, 6]), 2, 'same'))))(tf.tensor4d(x, xs as never));
+    const grad = () => tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.conv2d(t as tf.Tensor4D, tf.tensor4d(w, [3, 3, 4, 6]), 2, 'same'))))(tf.tensor4d(x, xs as never));
     const [onWasm] = await runOn('wasm', grad);
     const [onCpu] = await runOn('cpu', grad);
     expect(maxRelError(onWasm, onCpu)).toBeLessThan(1e-5);
