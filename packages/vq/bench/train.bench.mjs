@@ -16,7 +16,8 @@ import { PatchDiscriminator, createVqModel, createVqganStep, resolveVqModelConfi
 
 // PyTorch 1.13 CPU peer, same machine kind (BENCH.md): bench-32 train step, no discriminator.
 const PEER_MS = 680;
-const backends = (process.env.VQCT_BENCH_BACKENDS ?? 'wasm,cpu').split(',');
+// --quick (the test suite's smoke run): wasm only; one cpu-backend train step takes minutes even at the tiny size.
+const backends = (process.env.VQCT_BENCH_BACKENDS ?? (quick ? 'wasm' : 'wasm,cpu')).split(',');
 const config = resolveVqModelConfig(quick ? 'tiny' : 'bench-32');
 const batch = quick ? 1 : 8;
 const side = 32; // the PatchGAN needs at least 3 * 2^3 = 24 pixels
