@@ -79,7 +79,7 @@ describe('vqct tokens', { timeout: 900_000 }, () => {
   it('prints the word of every patch and writes an overlay PNG', async () => {
     const r = await runCli(['tokens', img('photo-cat.png'), '-c', 'run', '-o', 'cat-words.png', '--cell', '48'], dir);
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n');
+    const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^\s+\|\s+0\s+\| 1/);
     expect(lines.slice(2, 10).every((l, y) => l.startsWith(`${String(y).padStart(3)} | `))).toBe(true);
     expect(r.stdout).toMatch(/most frequent nouns: [\w-]+ \(\d+\)/);

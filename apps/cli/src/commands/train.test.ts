@@ -47,7 +47,9 @@ describe('vqct train', { timeout: 900_000 }, () => {
     expect(again.stderr).toMatch(/run-a already holds files; pass --resume/);
   });
 
-  it('Ctrl-C saves a checkpoint and exits 130; --resume continues; after kill -9 the last checkpoint resumes', async () => {
+  // ~9 minutes on 2 cores (five spawned trainings): too slow for every CI run.
+  // Runs with VQCT_SLOW_TESTS=1; @vqct/vq's kill -9 resume test runs always.
+  it.skipIf(process.env.VQCT_SLOW_TESTS !== '1')('Ctrl-C saves a checkpoint and exits 130; --resume continues; after kill -9 the last checkpoint resumes', async () => {
     const run = join(dir, 'run-int');
     const a = startCli(['train', ...QUICK_TRAIN, '--prior', prior, '--steps', '1000', '--checkpoint-every', '1000', '--sample-every', '0', '--out', 'run-int'], dir);
     await waitFor(() => /step \d+\/1000/.test(a.stderr()), 300_000, 'the first step');

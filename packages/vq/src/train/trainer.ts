@@ -72,6 +72,10 @@ export class Trainer {
     const started = now();
     const first = this.stepCount;
     while (this.stepCount < steps) {
+      // Yield to the event loop once per step: an in-memory loader resolves at
+      // once (microtasks only), so without this, signal handlers (Ctrl-C),
+      // timers and UI updates would wait for the whole run.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
       const t0 = now();
       const batch = await this.loader.next();
       try {
