@@ -53,4 +53,11 @@ describe('datasets', () => {
     expect(m.size).toBe(30);
     expect((await m.get(0))!.length).toBe(28 * 28);
   });
+
+  it('skips the empty entries of the fashion-mnist package (no NaN images)', async () => {
+    const f = loadMnistDataset('fashion-mnist', { size: 8, channels: 1, perClass: 1001, classes: [0] });
+    expect(f.size).toBe(1001);
+    const img = (await f.get(1000))!;
+    expect(img.every((v) => Number.isFinite(v))).toBe(true);
+  });
 });

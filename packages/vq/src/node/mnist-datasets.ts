@@ -59,7 +59,10 @@ export function loadMnistDataset(which: MnistLike, options: MnistOptions = {}): 
     const flat = Array.isArray((raw as unknown[])[0]) ? (raw as number[][]) : null;
     const count = flat != null ? flat.length : Math.floor((raw as number[]).length / 784);
     const take = Math.min(count, options.perClass ?? count);
-    for (let i = 0; i < take; i++) {
+    for (let i = 0, kept = 0; i < count && kept < take; i++) {
+      // The fashion-mnist package has a few empty entries (class 0: 1000, 7001).
+      if (flat != null && (!Array.isArray(flat[i]) || flat[i].length !== 784)) continue;
+      kept += 1;
       const px = new Float32Array(784);
       for (let j = 0; j < 784; j++) {
         px[j] = flat != null ? flat[i][j] / 127.5 - 1 : (raw as number[])[i * 784 + j] * 2 - 1;
