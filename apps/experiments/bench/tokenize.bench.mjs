@@ -5,7 +5,7 @@
 // pass does not depend on the weights' values. Run after `pnpm build`.
 import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend } from '@vqct/backend-node';
-import { Rng } from '@vqct/core';
+import { seededBenchmarkPrior } from '@vqct/prior';
 import { createTransferNet } from '@vqct/transfer-net';
 import { createVqModel, resolveVqModelConfig } from '@vqct/vq';
 import { machineLine, measure, peakRssMiB, quick, report } from '../../../bench/lib.mjs';
@@ -16,29 +16,13 @@ const batch = quick ? 2 : 8;
 const side = quick ? 16 : 32;
 const wordDim = quick ? 16 : 100;
 
-function seededPrior(kAdj, kNoun, dim, seed) {
-  const rng = new Rng(seed);
-  const k = kAdj + kNoun;
-  const edges = 4 * k;
-  const edgeIndex = new Int32Array(2 * edges);
-  for (let e = 0; e < edges; e++) {
-    edgeIndex[2 * e] = rng.int(kAdj);
-    edgeIndex[2 * e + 1] = kAdj + rng.int(kNoun);
-  }
-  return {
-    words: Array.from({ length: k }, (_, i) => `w${i}`), kAdj, kNoun, dim,
-    vectors: Float32Array.from({ length: k * dim }, () => rng.normal()),
-    edgeIndex, edgeWeight: new Float32Array(edges).fill(1), counts: new Int32Array(k).fill(1),
-    meta: { formatVersion: 1, corpusDigest: 'bench', embeddingSource: 'seeded-normal', minCount: 1 },
-  };
-}
 
 const rows = [];
 for (const backend of backends) {
   const b = await useNodeBackend({ backend });
   // The cpu backend's convolutions are slow: fewer timed runs there.
   const timing = quick ? { warmup: 1, runs: 1 } : backend === 'cpu' ? { warmup: 1, runs: 3 } : { warmup: 2, runs: 5 };
-  const net = createTransferNet(seededPrior(config.kAdj, config.kNoun, wordDim, 1), { codeDim: config.codeDim, seed: 1 });
+  const net = createTransferNet(seededBenchmarkPrior({ kAdj: config.kAdj, kNoun: config.kNoun, dim: wordDim, seed: 1 }), { codeDim: config.codeDim, seed: 1 });
   const model = createVqModel(config, { codebook: net, seed: 1 });
   const x = tf.tidy(() => tf.randomUniform([batch, side, side, 3], -1, 1, 'float32', 2));
   const enc = await measure(async () => {

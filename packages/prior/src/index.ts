@@ -13,3 +13,5 @@ export { encodePrior, decodePrior, priorDigest, validatePrior } from './format/p
 export { defaultVocabularyOptions, resolveVocabularyOptions } from './options';
 export type { VocabularyOptions, ResolvedVocabularyOptions } from './options';
 export type { EmbeddingSource, EmbeddingResult, EmbeddingProgress, WordQuery } from './embeddings/embedding-source';
+export { seededBenchmarkPrior } from './graph/seeded-benchmark-prior';
+export type { SeededBenchmarkPriorOptions } from './graph/seeded-benchmark-prior';

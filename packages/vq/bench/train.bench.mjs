@@ -9,7 +9,7 @@
 // VQCT_BENCH_RUNS overrides the timed steps (BENCH.md asks for at least 5).
 import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend } from '@vqct/backend-node';
-import { Rng } from '@vqct/core';
+import { seededBenchmarkPrior } from '@vqct/prior';
 import { createTransferNet } from '@vqct/transfer-net';
 import { machineLine, measure, peakRssMiB, quick, report } from '../../../bench/lib.mjs';
 import { PatchDiscriminator, createVqModel, createVqganStep, resolveVqModelConfig } from '../dist/index.js';
@@ -23,22 +23,6 @@ const batch = quick ? 1 : 8;
 const side = 32; // the PatchGAN needs at least 3 * 2^3 = 24 pixels
 const wordDim = quick ? 16 : 100;
 
-function seededPrior(kAdj, kNoun, dim, seed) {
-  const rng = new Rng(seed);
-  const k = kAdj + kNoun;
-  const edges = 4 * k;
-  const edgeIndex = new Int32Array(2 * edges);
-  for (let e = 0; e < edges; e++) {
-    edgeIndex[2 * e] = rng.int(kAdj);
-    edgeIndex[2 * e + 1] = kAdj + rng.int(kNoun);
-  }
-  return {
-    words: Array.from({ length: k }, (_, i) => `w${i}`), kAdj, kNoun, dim,
-    vectors: Float32Array.from({ length: k * dim }, () => rng.normal()),
-    edgeIndex, edgeWeight: new Float32Array(edges).fill(1), counts: new Int32Array(k).fill(1),
-    meta: { formatVersion: 1, corpusDigest: 'bench', embeddingSource: 'seeded-normal', minCount: 1 },
-  };
-}
 
 /** Wall and process-CPU medians (tfjs cpu/wasm use one thread; CPU time is fairer on a loaded machine). */
 async function measureBoth(fn, timing) {
@@ -59,7 +43,7 @@ for (const backend of backends) {
   const runs = Number(process.env.VQCT_BENCH_RUNS ?? (backend === 'cpu' ? 2 : 5));
   const timing = quick ? { warmup: 1, runs: 1 } : { warmup: Math.min(2, runs), runs };
   for (const withDisc of [false, true]) {
-    const prior = seededPrior(config.kAdj, config.kNoun, wordDim, 1);
+    const prior = seededBenchmarkPrior({ kAdj: config.kAdj, kNoun: config.kNoun, dim: wordDim, seed: 1 });
     const net = createTransferNet(prior, { codeDim: config.codeDim, seed: 1 });
     const model = createVqModel(config, { codebook: net, seed: 1 });
     const disc = withDisc ? new PatchDiscriminator({ inChannels: 3, seed: 1 }) : undefined;

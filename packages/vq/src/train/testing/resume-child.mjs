@@ -5,7 +5,7 @@
 // With `announce`, prints "CHECKPOINT <step>" after each checkpoint so the
 // parent can kill -9 it mid-run. At the end prints "DONE <sha256 of weights>".
 import { useNodeBackend } from '@vqct/backend-node';
-import { Rng } from '@vqct/core';
+import { seededBenchmarkPrior } from '@vqct/prior';
 import { createTransferNet, priorContentDigest } from '@vqct/transfer-net';
 import { PatchDiscriminator, createVqModel, resolveTrainOptions, resolveVqModelConfig } from '@vqct/vq';
 import { loadMnistDataset, loadCheckpoint, trainWithCheckpoints } from '@vqct/vq/node';
@@ -13,26 +13,9 @@ import { loadMnistDataset, loadCheckpoint, trainWithCheckpoints } from '@vqct/vq
 const [dir, totalSteps, announce] = process.argv.slice(2);
 await useNodeBackend({ backend: process.env.VQCT_BACKEND ?? 'wasm' });
 
-function seededPrior(kAdj, kNoun, dim, seed) {
-  const rng = new Rng(seed);
-  const k = kAdj + kNoun;
-  const edges = 4 * k;
-  const edgeIndex = new Int32Array(2 * edges);
-  for (let e = 0; e < edges; e++) {
-    edgeIndex[2 * e] = rng.int(kAdj);
-    edgeIndex[2 * e + 1] = kAdj + rng.int(kNoun);
-  }
-  return {
-    words: Array.from({ length: k }, (_, i) => (i < kAdj ? `adj${i}` : `noun${i - kAdj}`)),
-    kAdj, kNoun, dim,
-    vectors: Float32Array.from({ length: k * dim }, () => rng.normal()),
-    edgeIndex, edgeWeight: new Float32Array(edges).fill(1), counts: new Int32Array(k).fill(10),
-    meta: { formatVersion: 1, corpusDigest: 'seeded', embeddingSource: 'seeded-normal', minCount: 1 },
-  };
-}
 
 const tiny = resolveVqModelConfig('tiny');
-const prior = seededPrior(tiny.kAdj, tiny.kNoun, 16, 7);
+const prior = seededBenchmarkPrior({ kAdj: tiny.kAdj, kNoun: tiny.kNoun, dim: 16, seed: 7 });
 const net = createTransferNet(prior, { codeDim: tiny.codeDim, hiddenDim: 32, seed: 2 });
 const model = createVqModel(tiny, { codebook: net, seed: 3 });
 const disc = new PatchDiscriminator({ inChannels: 3, baseFilters: 8, layers: 2, seed: 4 });
