@@ -2,27 +2,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ArrayImageDataset } from '@vqct/vq';
+import { resizeBilinear } from '@vqct/vq/node';
 
 export interface Splits {
   train: ArrayImageDataset;
   test: ArrayImageDataset;
-}
-
-function resizeBilinear(src: Float32Array, from: number, to: number): Float32Array {
-  const out = new Float32Array(to * to);
-  const scale = from / to;
-  for (let y = 0; y < to; y++) {
-    const sy = Math.min(Math.max((y + 0.5) * scale - 0.5, 0), from - 1);
-    const y0 = Math.floor(sy), y1 = Math.min(y0 + 1, from - 1), fy = sy - y0;
-    for (let x = 0; x < to; x++) {
-      const sx = Math.min(Math.max((x + 0.5) * scale - 0.5, 0), from - 1);
-      const x0 = Math.floor(sx), x1 = Math.min(x0 + 1, from - 1), fx = sx - x0;
-      const top = src[y0 * from + x0] * (1 - fx) + src[y0 * from + x1] * fx;
-      const bottom = src[y1 * from + x0] * (1 - fx) + src[y1 * from + x1] * fx;
-      out[y * to + x] = top * (1 - fy) + bottom * fy;
-    }
-  }
-  return out;
 }
 
 /** 28x28 gray in [-1, 1] -> size x size x 3: padded with the background (-1) to 32, resized to 16. */

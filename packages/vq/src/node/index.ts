@@ -2,7 +2,7 @@
 export { saveCheckpoint, loadCheckpoint, restoreCheckpoint, LAST_CHECKPOINT } from './checkpoint-files';
 export { ImageFolderDataset } from './image-folder';
 export type { ImageFolderOptions, SkippedImage } from './image-folder';
-export { loadMnistDataset } from './mnist-datasets';
+export { loadMnistDataset, resizeBilinear } from './mnist-datasets';
 export type { MnistLike, MnistOptions } from './mnist-datasets';
 export { loadNsfwjsFeatureNet, loadMobileNetPerceptual, loadInceptionPoolFeatures } from './nsfwjs-models';
 export type { NsfwjsModel } from './nsfwjs-models';

@@ -15,7 +15,11 @@ export interface MnistOptions {
   classes?: number[];
 }
 
-function resizeBilinear(src: Float32Array, from: number, to: number): Float32Array {
+/**
+ * Bilinear resize of a square single-channel image (half-pixel centres), from
+ * `from` x `from` to `to` x `to`; returns `src` itself when the sizes match.
+ */
+export function resizeBilinear(src: Float32Array, from: number, to: number): Float32Array {
   if (from === to) return src;
   const out = new Float32Array(to * to);
   const scale = from / to;
