@@ -12,7 +12,7 @@ import { cliVersion } from './versions';
 
 /**
  * The `vqct` command tree. Each command lives in its own file under
- * `commands/` and registers itself here; global options: --json, --quiet.
+ * `commands/` and registers itself here; global options: --json, --quiet, --backend, --threads.
  *
  * @example
  * await buildProgram().parseAsync(['node', 'vqct', 'prior', 'inspect', 'prior.safetensors']);
@@ -23,8 +23,16 @@ export function buildProgram(): Command {
     .version(cliVersion(), '-V, --version')
     .option('--json', 'print the result as JSON on stdout (progress stays on stderr)')
     .option('-q, --quiet', 'no progress or log lines')
+    .option('--backend <name>', 'tensorflow-gpu, tensorflow, wasm, cpu or auto (default: $VQCT_BACKEND, else the best available)')
+    .option('--threads <n>', 'wasm threads, 1-8 or auto (default: $VQCT_WASM_THREADS, else one per core)')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // The backend adapter reads these two; setting them here serves every command.
+    .hook('preAction', () => {
+      const { backend, threads } = program.opts<{ backend?: string; threads?: string }>();
+      if (backend != null) process.env.VQCT_BACKEND = backend;
+      if (threads != null) process.env.VQCT_WASM_THREADS = threads;
+    });
   registerPrior(program);
   registerInfo(program);
   registerDemo(program);

@@ -49,7 +49,9 @@ function plan(o: CollapseOptions, runs: string, priors: string, cacheDir: string
 
 function runChild(script: string, job: Job, jobFile: string, log: (s: string) => void): Promise<void> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [script, '--child', jobFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The jobs already keep the cores busy: one wasm thread each, unless asked otherwise.
+    const env = { ...process.env, VQCT_WASM_THREADS: process.env.VQCT_WASM_THREADS ?? '1' };
+    const child = spawn(process.execPath, [script, '--child', jobFile], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let tail = '';
     const pipe = (chunk: Buffer): void => {
       tail = (tail + chunk.toString()).slice(-4000);

@@ -8,7 +8,7 @@ describe('useNodeBackend', () => {
     expect(report.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(report.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow']);
-    expect(report.line).toMatch(/^backend wasm \((no )?SIMD, 1 thread\); skipped tensorflow-gpu: not installed/);
+    expect(report.line).toMatch(/^backend wasm \((no )?SIMD, \d+ threads?\); skipped tensorflow-gpu: not installed/);
   });
 
   it.each(['cpu', 'wasm'] as const)('registers gradients on %s', async (backend) => {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '@vqct/core';
 import './register-gradients';
 import { registerCpuKernelFixes, registerWasmTrainingKernels } from './kernels/register-training-kernels';
+import { defaultWasmThreads, wasmThreadsUnavailable, withNodeWasmThreads } from './wasm-threads';
 
 /** The backends this adapter knows, best first. */
 export const NODE_BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -10,6 +11,13 @@ export type NodeBackendName = (typeof NODE_BACKENDS)[number];
 export interface UseNodeBackendOptions {
   /** Force one backend; default: `VQCT_BACKEND` or the best available. */
   backend?: NodeBackendName | 'auto';
+  /**
+   * Threads for the wasm backend (XNNPACK's pool): a number from 1 to 8, or `'auto'`
+   * (default: `VQCT_WASM_THREADS`, else one per available core). tfjs turns wasm threads
+   * off in Node; this adapter turns them on (see `wasm-threads.ts`). The wasm module is
+   * started once per process: later calls report the count it started with.
+   */
+  threads?: number | 'auto';
 }
 
 export interface BackendReport {
@@ -17,8 +25,11 @@ export interface BackendReport {
   name: NodeBackendName;
   /** tfjs's name for it (`tf.getBackend()`). */
   tfBackend: string;
+  /** Threads the backend computes with (wasm: XNNPACK's pool; others: 1 as far as vqct knows). */
   threads: number;
   simd: boolean;
+  /** Why wasm runs with fewer threads than asked for, if it does. */
+  threadsNote?: string;
   /** The better backends that were not used, and why. */
   skipped: Array<{ name: NodeBackendName; reason: string }>;
   /** One line for a CLI: `backend wasm (SIMD, 1 thread); skipped tensorflow-gpu: ...`. */
@@ -31,6 +42,68 @@ interface Candidate {
   specifier: string;
   /** Loads and registers the backend; returns the tfjs backend name. */
   load(): Promise<string>;
+}
+
+function parseThreads(value: number | 'auto' | string | undefined): number {
+  if (value == null || value === '' || value === 'auto') return defaultWasmThreads();
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 8) {
+    throw new BackendError(`wasm threads must be an integer from 1 to 8 or "auto", got "${value}"`);
+  }
+  return n;
+}
+
+/**
+ * XNNPACK's pool threads run for the life of the process, and Emscripten `ref()`s the
+ * worker of each running pthread, so a script that is done would never exit. They hold
+ * no state worth keeping at exit: let them go.
+ */
+function unrefPoolThreads(): void {
+  const backend = tf.findBackend('wasm') as { wasm?: { PThread?: { runningWorkers?: Array<{ unref?: () => void }> } } } | null;
+  for (const worker of backend?.wasm?.PThread?.runningWorkers ?? []) worker.unref?.();
+}
+
+interface WasmStart { threads: number; note?: string }
+
+/**
+ * Starts the wasm backend with `wanted` threads, or with one thread (and a note saying
+ * why) where the threaded build cannot be used. Already started: reports what it has.
+ */
+async function startWasm(wanted: number): Promise<WasmStart> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const current = () => {
+    try { return wasm.getThreadsCount(); } catch { return -1; }
+  };
+  const already = current();
+  if (already > 0) {
+    if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed to initialize");
+    return { threads: already, note: already < wanted ? `the wasm backend was already started with ${already} thread${already === 1 ? '' : 's'}` : undefined };
+  }
+  const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  const unavailable = wanted <= 1 ? null : !simd ? 'the threaded build needs SIMD' : wasmThreadsUnavailable(wasm.version_wasm);
+  if (wanted > 1 && unavailable == null) {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+    wasm.setThreadsCount(wanted);
+    let failure: unknown;
+    try {
+      const ok = await withNodeWasmThreads(wanted, () => tf.setBackend('wasm'));
+      if (ok) {
+        unrefPoolThreads();
+        return { threads: current() };
+      }
+      failure = new Error("tf.setBackend('wasm') failed with threads");
+    } catch (e) {
+      failure = e;
+    }
+    // Fall back to the single-threaded SIMD build.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    wasm.setThreadsCount(1);
+    if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed to initialize");
+    return { threads: current(), note: `threads failed to start (${reasonOf(failure)}); using 1` };
+  }
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed to initialize");
+  return { threads: current(), note: unavailable ?? undefined };
 }
 
 async function importOptional(specifier: string): Promise<void> {
@@ -88,7 +161,7 @@ function reasonOf(e: unknown, specifier?: string): string {
 
 function describe(report: Omit<BackendReport, 'line'>): string {
   const feats = report.name === 'wasm'
-    ? ` (${report.simd ? 'SIMD' : 'no SIMD'}, ${report.threads} thread${report.threads === 1 ? '' : 's'})`
+    ? ` (${report.simd ? 'SIMD' : 'no SIMD'}, ${report.threads} thread${report.threads === 1 ? '' : 's'}${report.threadsNote ? `: ${report.threadsNote}` : ''})`
     : '';
   const skipped = report.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
   return `backend ${report.name}${feats}${skipped ? `; skipped ${skipped}` : ''}`;
@@ -108,16 +181,23 @@ export async function useNodeBackend(options: UseNodeBackendOptions = {}): Promi
   if (forced !== 'auto' && !NODE_BACKENDS.includes(forced)) {
     throw new BackendError(`unknown backend "${forced}"; expected one of ${NODE_BACKENDS.join(', ')} or auto`);
   }
+  const wantedThreads = parseThreads(options.threads ?? process.env.VQCT_WASM_THREADS);
   const skipped: BackendReport['skipped'] = [];
   for (const candidate of CANDIDATES) {
     if (forced !== 'auto' && candidate.name !== forced) continue;
     try {
       const tfName = await candidate.load();
-      const ok = await tf.setBackend(tfName);
-      if (!ok) throw new Error(`tf.setBackend('${tfName}') failed to initialize`);
+      let started: WasmStart = { threads: 1 };
+      if (tfName === 'wasm') {
+        started = await startWasm(wantedThreads);
+      } else {
+        const ok = await tf.setBackend(tfName);
+        if (!ok) throw new Error(`tf.setBackend('${tfName}') failed to initialize`);
+      }
       await tf.ready();
       const simd = tfName === 'wasm' ? Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) : false;
-      const partial = { name: candidate.name, tfBackend: tfName, threads: 1, simd, skipped };
+      const partial: Omit<BackendReport, 'line'> = { name: candidate.name, tfBackend: tfName, threads: started.threads, simd, skipped };
+      if (started.note != null) partial.threadsNote = started.note;
       return { ...partial, line: describe(partial) };
     } catch (e) {
       if (forced !== 'auto') {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../testing/run-cli';
 
@@ -10,6 +11,21 @@ describe('vqct info', () => {
     expect(r.stdout).toMatch(/^backend (tensorflow-gpu|tensorflow|wasm|cpu)/m);
     const j = await runCli(['info', '--json'], tempDir());
     expect(JSON.parse(j.stdout).versions.node).toBe(process.versions.node);
+  });
+
+  it('--backend and --threads choose the backend and the wasm thread count; bad values exit 1', async () => {
+    const one = JSON.parse((await runCli(['--backend', 'wasm', '--threads', '1', 'info', '--json'], tempDir())).stdout);
+    expect(one.backend).toMatchObject({ name: 'wasm', threads: 1 });
+    expect(one.backend.line).toMatch(/^backend wasm \((no )?SIMD, 1 thread\)/);
+    // Default: one thread per core (the threaded build needs SIMD, which Node 20 has);
+    // the test run's own VQCT_WASM_THREADS=1 is cleared ("" = auto).
+    const auto = JSON.parse((await runCli(['--backend', 'wasm', 'info', '--json'], tempDir(), { VQCT_WASM_THREADS: '' })).stdout);
+    expect(auto.backend.threads).toBe(Math.min(8, availableParallelism()));
+    const cpu = JSON.parse((await runCli(['--backend', 'cpu', 'info', '--json'], tempDir())).stdout);
+    expect(cpu.backend.name).toBe('cpu');
+    const bad = await runCli(['--threads', '9', 'info'], tempDir());
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/wasm threads must be an integer from 1 to 8 or "auto", got "9"/);
   });
 
   it('--version and --help exit 0', async () => {

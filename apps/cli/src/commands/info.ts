@@ -15,7 +15,7 @@ export function registerInfo(program: Command): void {
       const { useNodeBackend } = await import('@vqct/backend-node');
       const backend = await useNodeBackend();
       const versions = Object.fromEntries([['vqct', cliVersion()], ['node', process.versions.node], ...PACKAGES.map((p) => [p, versionOf(p)])]);
-      out.result({ versions, platform: `${process.platform}-${process.arch}`, backend: { name: backend.name, line: backend.line, skipped: backend.skipped } }, () => [
+      out.result({ versions, platform: `${process.platform}-${process.arch}`, backend: { name: backend.name, line: backend.line, threads: backend.threads, simd: backend.simd, skipped: backend.skipped } }, () => [
         `vqct ${versions.vqct} (node ${versions.node}, ${process.platform}-${process.arch})`,
         ...PACKAGES.map((p) => `  ${p} ${versions[p]}`),
         backend.line,
