@@ -1,2 +1,3 @@
 export { useWebBackend, WEB_BACKENDS } from './use-web-backend';
 export type { UseWebBackendOptions, WebBackendReport, WebBackendName } from './use-web-backend';
+export { patchWebGpuKernels } from './kernels/webgpu-patches';

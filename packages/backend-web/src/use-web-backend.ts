@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '@vqct/core';
 import { registerCpuKernelFixes, registerWasmTrainingKernels } from '@vqct/backend-node/kernels';
 import './register-gradients';
+import { patchWebGpuKernels } from './kernels/webgpu-patches';
 
 /** The backends this adapter knows, best first. */
 export const WEB_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -17,9 +18,11 @@ export interface UseWebBackendOptions {
    */
   wasmPaths?: string | Record<string, string>;
   /**
-   * wasm threads where the page is cross-origin isolated; default: every
-   * logical core (`navigator.hardwareConcurrency`; tfjs's own default is half
-   * of them, at most 4). Applies when the wasm backend is first initialized.
+   * wasm threads where the page is cross-origin isolated (1 to 8); default: every
+   * logical core (`navigator.hardwareConcurrency`, at most 8). tfjs by itself gives
+   * XNNPACK at most half the logical cores (it assumes hyper-threading), so a
+   * 2-core machine got 1 thread; this adapter lifts that cap while the backend
+   * starts. Applies when the wasm backend is first initialized.
    */
   threads?: number;
 }
@@ -40,11 +43,34 @@ export interface WebBackendReport {
 
 interface Loaded {
   tfName: string;
+  /** Starts it (default: `tf.setBackend(tfName)`). */
+  start?: () => Promise<boolean>;
   /** Runs after tf.setBackend succeeded. */
   describe(): Promise<{ threads: number; simd: boolean }>;
 }
 
 const single = async () => ({ threads: 1, simd: false });
+
+/**
+ * Runs `start` while `navigator.hardwareConcurrency` reads `cores`, then restores
+ * it. The wasm module reads the core count once, at start-up, on this thread.
+ */
+async function withReportedCores(cores: number, start: () => Promise<boolean>): Promise<boolean> {
+  const nav = (globalThis as { navigator?: object }).navigator;
+  if (nav == null) return start();
+  const own = Object.getOwnPropertyDescriptor(nav, 'hardwareConcurrency');
+  try {
+    Object.defineProperty(nav, 'hardwareConcurrency', { get: () => cores, configurable: true });
+  } catch {
+    return start();
+  }
+  try {
+    return await start();
+  } finally {
+    if (own != null) Object.defineProperty(nav, 'hardwareConcurrency', own);
+    else delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+  }
+}
 
 async function load(name: WebBackendName, options: UseWebBackendOptions): Promise<Loaded> {
   switch (name) {
@@ -53,6 +79,8 @@ async function load(name: WebBackendName, options: UseWebBackendOptions): Promis
       if (nav?.gpu == null) throw new Error('navigator.gpu is missing (no WebGPU in this browser)');
       if ((await nav.gpu.requestAdapter()) == null) throw new Error('no WebGPU adapter');
       await import('@tensorflow/tfjs-backend-webgpu');
+      // Keeps vqct's ops off tfjs-webgpu's synchronous read-back (see the file).
+      patchWebGpuKernels();
       return { tfName: 'webgpu', describe: single };
     }
     case 'webgl':
@@ -62,10 +90,14 @@ async function load(name: WebBackendName, options: UseWebBackendOptions): Promis
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       if (options.wasmPaths != null) wasm.setWasmPaths(options.wasmPaths as never);
       const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
-      wasm.setThreadsCount(Math.max(1, Math.floor(options.threads ?? cores)));
+      const threads = options.threads ?? Math.min(8, cores);
+      if (!Number.isInteger(threads) || threads < 1 || threads > 8) throw new BackendError(`wasm threads must be an integer from 1 to 8, got ${threads}`);
+      wasm.setThreadsCount(threads);
       registerWasmTrainingKernels();
       return {
         tfName: 'wasm',
+        // tfjs caps the pool at hardwareConcurrency / 2 when the module starts.
+        start: () => withReportedCores(2 * Math.max(threads, cores), () => tf.setBackend('wasm')),
         async describe() {
           return { threads: wasm.getThreadsCount(), simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) };
         },
@@ -104,7 +136,7 @@ export async function useWebBackend(options: UseWebBackendOptions = {}): Promise
     if (forced !== 'auto' && name !== forced) continue;
     try {
       const loaded = await load(name, options);
-      if (!(await tf.setBackend(loaded.tfName))) throw new Error(`tf.setBackend('${loaded.tfName}') failed to initialize`);
+      if (!(await (loaded.start?.() ?? tf.setBackend(loaded.tfName)))) throw new Error(`tf.setBackend('${loaded.tfName}') failed to initialize`);
       await tf.ready();
       const partial = { name, tfBackend: loaded.tfName, ...(await loaded.describe()), skipped };
       return { ...partial, line: lineOf(partial) };

@@ -2,7 +2,7 @@ export { createTransferNet, TransferNet } from './transfer-net';
 export { transferNetToSafetensors, TRANSFER_NET_FORMAT, TRANSFER_NET_FORMAT_VERSION } from './save';
 export type { SavableTransferNet } from './save';
 export { transferNetFromSafetensors } from './load';
-export { defaultTransferNetOptions, resolveTransferNetOptions, TRANSFER_NET_ACTIVATIONS } from './options';
+export { defaultTransferNetOptions, resolveAggregation, resolveTransferNetOptions, TRANSFER_NET_ACTIVATIONS } from './options';
 export type { TransferNetOptions, ResolvedTransferNetOptions, TransferNetActivation } from './options';
 export { normalizedAdjacency, priorAdjacency } from './adjacency';
 export type { NormalizedAdjacency } from './adjacency';

@@ -24,12 +24,16 @@ export interface ResolvedTransferNetOptions {
   /** Seed of the initialization, the random features and the dropout stream. */
   seed: number;
   /**
-   * How messages are summed. `sparse-segment` (default) uses tfjs's SparseSegmentSum,
-   * linear in the number of edges on the cpu and wasm backends. `gather-scatter` is
-   * the textbook gather + UnsortedSegmentSum, the better choice on webgl/webgpu;
-   * tfjs-backend-cpu's UnsortedSegmentSum costs O(K·E·e), so avoid it there.
+   * How messages are summed. `sparse-segment` uses tfjs's SparseSegmentSum, linear in
+   * the number of edges on the cpu and wasm backends. `gather-scatter` is the textbook
+   * gather + UnsortedSegmentSum, the one to use on webgl/webgpu (tfjs-webgpu runs
+   * SparseSegmentSum on the CPU through a synchronous read-back, which headless
+   * Chromium's WebGPU does not survive); tfjs-backend-cpu's UnsortedSegmentSum costs
+   * O(K·E·e), so avoid it there. `auto` (default): gather-scatter on webgl/webgpu,
+   * sparse-segment elsewhere, decided by the active backend when the net is created.
+   * The sums are the same either way.
    */
-  aggregation: 'sparse-segment' | 'gather-scatter';
+  aggregation: 'auto' | 'sparse-segment' | 'gather-scatter';
 }
 
 /** User-facing options: any subset of `ResolvedTransferNetOptions`. */
@@ -45,7 +49,7 @@ export const defaultTransferNetOptions: Readonly<ResolvedTransferNetOptions> = O
   activation: 'relu',
   dropout: 0.5,
   seed: 0,
-  aggregation: 'sparse-segment',
+  aggregation: 'auto',
 });
 
 const schema = z
@@ -58,7 +62,7 @@ const schema = z
     activation: z.enum(TRANSFER_NET_ACTIVATIONS),
     dropout: z.number().min(0).lt(1),
     seed: z.number().int().min(0).max(0xffffffff),
-    aggregation: z.enum(['sparse-segment', 'gather-scatter']),
+    aggregation: z.enum(['auto', 'sparse-segment', 'gather-scatter']),
   })
   .strict();
 
@@ -72,4 +76,13 @@ export function resolveTransferNetOptions(options: TransferNetOptions = {}, file
   const merged: Record<string, unknown> = { ...defaultTransferNetOptions };
   for (const [k, v] of Object.entries(options ?? {})) if (v !== undefined) merged[k] = v;
   return resolveOrThrow(schema, merged, 'transfer-net options', file);
+}
+
+/** GPU backends, where `aggregation: 'auto'` means gather-scatter. */
+const GPU_BACKENDS = new Set(['webgl', 'webgpu']);
+
+/** The aggregation `auto` stands for on the backend named (default: the active one). */
+export function resolveAggregation(aggregation: ResolvedTransferNetOptions['aggregation'], backendName: string): 'sparse-segment' | 'gather-scatter' {
+  if (aggregation !== 'auto') return aggregation;
+  return GPU_BACKENDS.has(backendName) ? 'gather-scatter' : 'sparse-segment';
 }

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NormalizedAdjacency } from './adjacency';
-import type { ResolvedTransferNetOptions } from './options';
 
 /** Constant index/weight tensors of one group of adjacency entries. */
 interface EntryGroup {
@@ -54,7 +53,7 @@ export class SparsePropagation {
   /** D^-1/2 tiled to [K, width], per width: tfjs-backend-cpu multiplies equal shapes ~8x faster than it broadcasts. */
   private readonly tiledInvSqrtDegree = new Map<number, tf.Tensor2D>();
 
-  constructor(adjacency: NormalizedAdjacency, private readonly aggregation: ResolvedTransferNetOptions['aggregation']) {
+  constructor(adjacency: NormalizedAdjacency, private readonly aggregation: 'sparse-segment' | 'gather-scatter') {
     const k = adjacency.numNodes;
     this.numNodes = k;
     this.numEntries = adjacency.source.length;

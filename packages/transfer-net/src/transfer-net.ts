@@ -5,7 +5,7 @@ import { priorAdjacency } from './adjacency';
 import type { CodebookSourceShape } from './codebook-source';
 import { randomFeatures } from './features';
 import { glorotUniform } from './init';
-import { resolveTransferNetOptions, type ResolvedTransferNetOptions, type TransferNetOptions } from './options';
+import { resolveAggregation, resolveTransferNetOptions, type ResolvedTransferNetOptions, type TransferNetOptions } from './options';
 import { priorContentDigest } from './prior-content-digest';
 import { SparsePropagation } from './propagation';
 import { transferNetToSafetensors } from './save';
@@ -70,7 +70,7 @@ export class TransferNet implements CodebookSourceShape {
     // Build the graph before allocating tensors, so a bad edge list leaks nothing.
     const adjacency = config.kind === 'gcn' ? priorAdjacency(prior) : null;
     this.numAdjacencyEntries = adjacency?.source.length ?? 0;
-    this.propagation = adjacency != null ? new SparsePropagation(adjacency, config.aggregation) : null;
+    this.propagation = adjacency != null ? new SparsePropagation(adjacency, resolveAggregation(config.aggregation, tf.getBackend())) : null;
     // Kept: the net owns it even when created inside someone else's tidy.
     this.input = tf.keep(tf.tidy(() => {
       const x = tf.tensor2d(features, [this.numCodes, this.inputDim], 'float32');

@@ -9,7 +9,6 @@ import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?u
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendReport } from '../ui/messages';
-import { patchWebGpuKernels } from './webgpu-kernel-patches';
 
 /** Forces one backend with `prefer` (e.g. `?backend=webgl`), else picks the best. */
 export async function startWebBackend(prefer?: string): Promise<BackendReport> {
@@ -21,6 +20,5 @@ export async function startWebBackend(prefer?: string): Promise<BackendReport> {
       'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
     },
   });
-  if (picked.name === 'webgpu') patchWebGpuKernels();
   return { name: picked.name, skipped: picked.skipped, line: picked.line };
 }

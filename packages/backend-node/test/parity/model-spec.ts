@@ -57,14 +57,16 @@ export const MODEL_PARITY_CASES: ParityCase[] = [
       return out;
     } },
   { name: 'VqModel tiny: one VQGAN training step (losses + updated last layer)', tol: 2e-3, slow: true,
-    run: () => {
+    runAsync: async () => {
       const config = tiny();
       const net = createTransferNet(seededPrior(config.kAdj, config.kNoun, 16, 7) as never, { hiddenDim: 32, codeDim: config.codeDim, seed: 8 });
       const model = createVqModel(config, { codebook: net, seed: 9 });
       const step = createVqganStep({ model, codebook: net, learningRate: 1e-3, kAdj: config.kAdj, kNoun: config.kNoun });
-      const report = step.run(images(10, [1, 16, 16, 3]), 0, 1234);
+      const batch = images(10, [1, 16, 16, 3]);
+      const report = await step.runAsync!(batch, 0, 1234);
       const losses = Object.keys(report.losses).sort().map((k) => report.losses[k]);
       const out = [tf.tensor1d(losses), tf.add(model.lastLayerWeight(), 0)];
+      tf.dispose(batch);
       step.dispose();
       model.dispose();
       net.dispose();

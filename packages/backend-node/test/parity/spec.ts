@@ -16,7 +16,12 @@ export interface ParityCase {
   /** Minutes on the cpu backend: run only with VQCT_PARITY_FULL=1. */
   slow?: boolean;
   /** Runs inside tf.tidy; returns the outputs to compare. */
-  run(): tf.Tensor[];
+  run?(): tf.Tensor[];
+  /**
+   * Or: an async case (a training step reads its losses back with `await data()`, as
+   * GPU backends need). Not in a tidy: it disposes all but its outputs itself.
+   */
+  runAsync?(): Promise<tf.Tensor[]>;
 }
 
 function randn(seed: number, shape: number[], scale = 1): tf.Tensor {
@@ -116,7 +121,7 @@ export const PARITY_CASES: ParityCase[] = [
 
 /** Runs one case and returns its outputs as plain arrays (tensors disposed). */
 export async function runCase(c: ParityCase): Promise<number[][]> {
-  const outs = tf.tidy(() => c.run());
+  const outs = c.runAsync != null ? await c.runAsync() : tf.tidy(() => c.run!());
   const values = await Promise.all(outs.map(async (t) => Array.from(await t.data())));
   tf.dispose(outs);
   return values;

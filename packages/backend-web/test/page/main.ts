@@ -5,14 +5,9 @@ import { MODEL_PARITY_CASES } from '../../../backend-node/test/parity/model-spec
 import type { ParityCase } from '../../../backend-node/test/parity/spec';
 import { PARITY_CASES, runCase } from '../../../backend-node/test/parity/spec';
 
-/**
- * Kernel cases, and on wasm the model cases quick enough for a cpu reference.
- * On SwiftShader WebGPU the model cases fail (GPUBuffer mapAsync: "A valid
- * external Instance reference no longer exists"; createBuffer size 12288 too
- * large with mappedAtCreation): an open finding, see docs/backends.md.
- */
-export function browserCases(backend: string): ParityCase[] {
-  return backend === 'wasm' ? [...PARITY_CASES, ...MODEL_PARITY_CASES.filter((c) => !c.slow)] : PARITY_CASES;
+/** Every case: kernels, transfer net, VqModel encode/decode and a training step. */
+export function browserCases(_backend: string): ParityCase[] {
+  return [...PARITY_CASES, ...MODEL_PARITY_CASES];
 }
 import type { WebBackendName } from '../../src/index';
 import { useWebBackend } from '../../src/index';

@@ -22,12 +22,20 @@ export interface AdaptiveWeightOptions {
  * const w = adaptiveWeight(gRec, gGen, { discWeight: 0.8 });
  */
 export function adaptiveWeight(recGrad: tf.Tensor, genGrad: tf.Tensor, options: AdaptiveWeightOptions): number {
-  const { discWeight, maxWeight = 1e4, eps = 1e-4 } = options;
-  const ratio = tf.tidy(() => {
-    const r = tf.div(tf.norm(recGrad), tf.add(tf.norm(genGrad), eps));
-    return tf.clipByValue(r, 0, maxWeight);
-  });
+  const ratio = adaptiveWeightRatio(recGrad, genGrad, options);
   const value = ratio.dataSync()[0];
   ratio.dispose();
-  return value * discWeight;
+  return value * options.discWeight;
+}
+
+/**
+ * The clamped ratio of `adaptiveWeight` as a scalar tensor, before `discWeight`
+ * (for callers that read it back asynchronously). The caller disposes it.
+ */
+export function adaptiveWeightRatio(recGrad: tf.Tensor, genGrad: tf.Tensor, options: AdaptiveWeightOptions): tf.Scalar {
+  const { maxWeight = 1e4, eps = 1e-4 } = options;
+  return tf.tidy(() => {
+    const r = tf.div(tf.norm(recGrad), tf.add(tf.norm(genGrad), eps));
+    return tf.clipByValue(r, 0, maxWeight) as tf.Scalar;
+  });
 }

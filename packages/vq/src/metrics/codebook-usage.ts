@@ -65,8 +65,13 @@ function summarize(counts: Float64Array): HalfUsage {
 
 /** Usage per half of one token tensor (a training-progress figure). Reads the tensor synchronously. */
 export function tokenUsage(tokens: tf.Tensor, kAdj: number, kNoun: number): { adjective: number; noun: number } {
+  return usageOfTokens(tokens.dataSync(), tokens.shape[tokens.shape.length - 1], kAdj, kNoun);
+}
+
+/** `tokenUsage` over token values already read back (`perPosition` = k + 1). */
+export function usageOfTokens(values: ArrayLike<number>, perPosition: number, kAdj: number, kNoun: number): { adjective: number; noun: number } {
   const u = new CodebookUsage(kAdj, kNoun);
-  u.add(tokens.dataSync() as Int32Array, tokens.shape[tokens.shape.length - 1]);
+  u.add(values instanceof Int32Array ? values : Int32Array.from(values), perPosition);
   const r = u.result();
   return { adjective: r.adjective.usage, noun: r.noun.usage };
 }

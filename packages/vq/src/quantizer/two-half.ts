@@ -93,17 +93,33 @@ export function quantizeTwoHalves(
     quantized: tf.reshape(out, [b, h, w, channels]) as tf.Tensor4D,
     loss: tf.add(adjLoss, nounLoss) as tf.Scalar,
     parts: { adjective: adjLoss, noun: nounLoss },
-    tokens: tf.reshape(idx, [b, h, w, idx.shape[1]]) as tf.Tensor4D,
+    tokens: markTokensInRange(tf.reshape(idx, [b, h, w, idx.shape[1]]) as tf.Tensor4D),
     assignments: { zAdjective, zNoun, adjective, noun },
   };
 }
 
-/** Checks tokens' dtype, shape and index ranges (one small read-back). */
+/**
+ * Token tensors this package made by quantizing (in range by construction). Their
+ * range check is skipped: it costs a synchronous read-back, which stalls GPU
+ * backends (and which headless Chromium's WebGPU does not survive).
+ */
+const inRange = new WeakSet<tf.Tensor>();
+
+/** Marks `tokens` as made by a quantizer here; returns it. */
+export function markTokensInRange<T extends tf.Tensor>(tokens: T): T {
+  inRange.add(tokens);
+  return tokens;
+}
+
+/**
+ * Checks tokens' dtype, shape and index ranges. The range check is one small
+ * read-back, skipped for the tensors a quantizer here returned as they are.
+ */
 export function checkTokens(tokens: tf.Tensor, layout: Pick<TwoHalfLayout, 'kAdj' | 'kNoun' | 'topK'>): void {
   const t = tokensPerPositionOf(layout);
   check(tokens.rank === 4 && tokens.shape[3] === t, () => `tokens must be [b, h, w, ${t}], got [${tokens.shape.join(', ')}]`);
   check(tokens.dtype === 'int32', () => `tokens must be int32, got ${tokens.dtype}`, ShapeError);
-  if (tokens.size === 0) return;
+  if (tokens.size === 0 || inRange.has(tokens)) return;
   const [minAdj, maxAdj, minNoun, maxNoun] = tf.tidy(() => {
     const flat = tf.reshape(tokens, [-1, t]) as tf.Tensor2D;
     const nouns = tf.slice(flat, [0, t - 1], [-1, 1]);

@@ -118,6 +118,30 @@ describe('VqctQuantizer', () => {
     source.dispose();
   });
 
+  it('reads tokens back for the range check only when they were not made by a quantizer', () => {
+    const { source, q } = make();
+    const z = tf.randomNormal([1, 2, 2, 4], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const tokens = tf.tidy(() => q.quantize(z, { training: false }).tokens);
+    const copy = tf.clone(tokens);
+    tf.dispose(q.lookup(tokens)); // warm-up: the codebook is made on first use
+    // Kernels may read on some backends (cpu's gather); the check adds exactly one read.
+    const backend = tf.backend() as unknown as { readSync(id: unknown): unknown };
+    const readSync = backend.readSync.bind(backend);
+    const readsOf = (t: tf.Tensor4D): number => {
+      let reads = 0;
+      backend.readSync = (id) => { reads += 1; return readSync(id); };
+      try {
+        tf.dispose(q.lookup(t));
+      } finally {
+        backend.readSync = readSync;
+      }
+      return reads;
+    };
+    expect(readsOf(copy) - readsOf(tokens)).toBe(1);
+    tf.dispose([z, tokens, copy]);
+    source.dispose();
+  });
+
   it('rejects bad shapes, tokens and mismatched sources clearly', () => {
     const { source, q } = make();
     const z = tf.zeros([1, 2, 2, 3]) as tf.Tensor4D;

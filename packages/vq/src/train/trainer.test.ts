@@ -107,4 +107,29 @@ describe('Trainer + VQGAN step (toy tokenizer)', () => {
     step.dispose();
     model.dispose();
   });
+
+  it('run and runAsync are the same step (losses, usage, weights, discriminator on), and neither leaks', async () => {
+    const batch = tf.tidy(() => tf.reshape(tf.concat([tf.linspace(-1, 1, 256), tf.linspace(1, -1, 256)]), [2, 16, 16, 1])) as tf.Tensor4D;
+    const train = async (useAsync: boolean) => {
+      const model = createToyTokenizer(1, 4);
+      const disc = new PatchDiscriminator({ inChannels: 1, baseFilters: 4, layers: 2, seed: 5 });
+      const step = createVqganStep({ model, discriminator: disc, learningRate: 1e-3, loss: { discStart: 1 }, kAdj: 4, kNoun: 4 });
+      const before = tf.memory().numTensors;
+      const reports = [];
+      for (let i = 0; i < 3; i++) reports.push(useAsync ? await step.runAsync!(batch, i, 100 + i) : step.run(batch, i, 100 + i));
+      expect(tf.memory().numTensors).toBe(before);
+      const weights = { ...values(model.namedWeights()), ...values(disc.namedWeights()) };
+      step.dispose();
+      disc.dispose();
+      model.dispose();
+      return { reports, weights };
+    };
+    const sync = await train(false);
+    const async_ = await train(true);
+    expect(async_.reports).toEqual(sync.reports);
+    expect(sync.reports[2].losses.adaptiveWeight).toBeGreaterThan(0);
+    expect(sync.reports[2].usage?.noun).toBeGreaterThan(0);
+    expect(async_.weights).toEqual(sync.weights);
+    batch.dispose();
+  });
 });

@@ -80,7 +80,10 @@ export class Trainer {
       const batch = await this.loader.next();
       try {
         const seed = this.rng.nextUint32();
-        const report = this.step.run(batch, this.stepCount, seed);
+        // runAsync where the step has it: no synchronous read-back (GPU backends).
+        const report = this.step.runAsync != null
+          ? await this.step.runAsync(batch, this.stepCount, seed)
+          : this.step.run(batch, this.stepCount, seed);
         this.stepCount += 1;
         this.metrics = report.losses;
         const t1 = now();

@@ -41,6 +41,11 @@ export interface StepReport {
  */
 export interface TrainStep {
   run(batch: tf.Tensor4D, step: number, seed: number): StepReport;
+  /**
+   * The same step, reading its scalars back with `await data()` instead of
+   * `dataSync()`: what GPU backends need (the Trainer uses it when present).
+   */
+  runAsync?(batch: tf.Tensor4D, step: number, seed: number): Promise<StepReport>;
   /** Reconstructions for sample grids, [b, h, w, c]; the caller disposes. */
   sample(batch: tf.Tensor4D): tf.Tensor4D;
   state(): Record<string, tf.Variable>;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, NumericError } from '@vqct/core';
-import { adaptiveWeight } from '../losses/adaptive-weight';
+import { adaptiveWeightRatio } from '../losses/adaptive-weight';
 import { generatorLoss, hingeDiscriminatorLoss } from '../losses/hinge';
 import type { LossOptions } from '../losses/options';
 import { resolveLossOptions } from '../losses/options';
@@ -9,7 +9,10 @@ import type { PerceptualDistance } from '../losses/reconstruction';
 import { reconstructionLoss } from '../losses/reconstruction';
 import { NamedAdam } from './adam';
 import type { NamedWeightsOwner, StepReport, TrainStep, TrainableTokenizer } from './types';
-import { tokenUsage } from '../metrics/codebook-usage';
+import { usageOfTokens } from '../metrics/codebook-usage';
+
+/** What a yielded tensor reads back as (numeric dtypes only here). */
+type ReadValues = ArrayLike<number>;
 
 export interface VqganStepOptions {
   model: TrainableTokenizer;
@@ -54,6 +57,8 @@ function finite(x: number): boolean {
  * @example
  * const step = createVqganStep({ model, discriminator: disc, learningRate: 4.5e-6 * 8 });
  * const report = step.run(batch, 0, 1234);
+ * // on webgl/webgpu, where synchronous read-backs stall (or fail):
+ * const same = await step.runAsync(batch, 1, 1235);
  */
 export function createVqganStep(options: VqganStepOptions): TrainStep {
   const { model, discriminator: disc, perceptual, codebook } = options;
@@ -93,7 +98,9 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
     }
   };
 
-  function run(batch: tf.Tensor4D, step: number, seed: number): StepReport {
+  // The step is written once, as a generator that yields each scalar it must read
+  // back; `run` reads them synchronously, `runAsync` with `await data()` (GPU backends).
+  function* steps(batch: tf.Tensor4D, step: number, seed: number): Generator<tf.Tensor, StepReport, ReadValues> {
     const discOn = disc != null && step >= loss.discStart;
     const losses: Record<string, number> = {};
     let usage: StepReport['usage'];
@@ -109,11 +116,13 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
     const [recon, l1, quant, tokens, perc] = kept;
     let b: { value: tf.Scalar; grads: tf.NamedTensorMap } | undefined;
     try {
-      losses.l1 = l1.dataSync()[0];
-      losses.codebook = quant.dataSync()[0];
-      if (perc != null) losses.perceptual = perc.dataSync()[0];
+      losses.l1 = (yield l1)[0];
+      losses.codebook = (yield quant)[0];
+      if (perc != null) losses.perceptual = (yield perc)[0];
       losses.rec = losses.l1 + (perc != null ? loss.perceptualWeight * (losses.perceptual ?? 0) : 0);
-      if (options.kAdj != null && options.kNoun != null) usage = tokenUsage(tokens, options.kAdj, options.kNoun);
+      if (options.kAdj != null && options.kNoun != null) {
+        usage = usageOfTokens(yield tokens, tokens.shape[tokens.shape.length - 1], options.kAdj, options.kNoun);
+      }
       let w = 0;
       if (discOn) {
         b = tf.variableGrads(() => {
@@ -121,10 +130,15 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
           const g = generatorLoss(disc.apply(out.reconstruction));
           return g;
         }, genList);
-        losses.gan = b.value.dataSync()[0];
-        w = adaptiveWeight(a.grads[model.lastLayerWeight().name], b.grads[model.lastLayerWeight().name], {
+        losses.gan = (yield b.value)[0];
+        const ratio = adaptiveWeightRatio(a.grads[model.lastLayerWeight().name], b.grads[model.lastLayerWeight().name], {
           discWeight: loss.discWeight, maxWeight: loss.maxAdaptiveWeight,
         });
+        try {
+          w = (yield ratio)[0] * loss.discWeight;
+        } finally {
+          ratio.dispose();
+        }
         losses.adaptiveWeight = w;
       }
       losses.total = losses.rec + w * (losses.gan ?? 0) + loss.codebookWeight * losses.codebook;
@@ -140,8 +154,12 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
       });
       try {
         const sq = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
-        const gn = sq.dataSync()[0];
-        sq.dispose();
+        let gn: number;
+        try {
+          gn = (yield sq)[0];
+        } finally {
+          sq.dispose();
+        }
         guard('generator gradient', { norm: gn }, step);
         optG.apply(grads);
       } finally {
@@ -154,7 +172,7 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
           disc.apply(recon as tf.Tensor4D, { updateStats: true }),
         ), Object.values(discVars));
         try {
-          losses.disc = d.value.dataSync()[0];
+          losses.disc = (yield d.value)[0];
           guard('discriminator loss', { disc: losses.disc }, step);
           optD.apply(byName(d.grads, discVars));
         } finally {
@@ -174,8 +192,41 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
     return { losses, usage };
   }
 
+  function run(batch: tf.Tensor4D, step: number, seed: number): StepReport {
+    const gen = steps(batch, step, seed);
+    let r = gen.next();
+    while (!r.done) {
+      let values: ReadValues;
+      try {
+        values = r.value.dataSync() as ArrayLike<number>;
+      } catch (e) {
+        r = gen.throw(e); // runs the step's clean-up, then rethrows
+        continue;
+      }
+      r = gen.next(values);
+    }
+    return r.value;
+  }
+
+  async function runAsync(batch: tf.Tensor4D, step: number, seed: number): Promise<StepReport> {
+    const gen = steps(batch, step, seed);
+    let r = gen.next();
+    while (!r.done) {
+      let values: ReadValues;
+      try {
+        values = (await r.value.data()) as ArrayLike<number>;
+      } catch (e) {
+        r = gen.throw(e);
+        continue;
+      }
+      r = gen.next(values);
+    }
+    return r.value;
+  }
+
   return {
     run,
+    runAsync,
     sample(batch) {
       return tf.tidy(() => {
         const out = model.forward(batch, { training: false });

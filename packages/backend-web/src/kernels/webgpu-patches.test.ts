@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend } from '@vqct/backend-node';
-import { patchWebGpuKernels } from './webgpu-kernel-patches';
+import { patchWebGpuKernels } from './webgpu-patches';
 
 // The patches target webgpu; their logic is backend-neutral, so it is checked here on
 // the cpu backend (where every tensor is host-resident) against tfjs's own kernels.
