@@ -58,3 +58,12 @@ export function report(title, rows) {
 
 /** True when the bench runs as a smoke test (`pnpm bench --quick`): tiny sizes, one run. */
 export const quick = process.env.VQCT_BENCH_QUICK === '1';
+
+/**
+ * The backend column of a row: the adapter's name, with the wasm thread count
+ * (`wasm 2t`), since one wasm module runs at one thread count per process.
+ * @param {{ name: string, threads: number }} report what useNodeBackend returned
+ */
+export function backendLabel(report) {
+  return report.name === 'wasm' ? `wasm ${report.threads}t` : report.name;
+}

@@ -3,7 +3,7 @@
 // bench/results/<date>.json. `--quick` is the smoke mode the tests run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const quick = process.argv.includes('--quick');
@@ -27,15 +27,25 @@ for (const group of ['packages', 'apps']) {
   }
 }
 
+// The model benches again at one wasm thread, next to the default (one per core),
+// so the table shows what the threads buy.
+if (availableParallelism() > 1) {
+  for (const f of [...files]) {
+    if (f.pkg === 'packages/vq' && /^(model|train)\.bench\.mjs$/.test(f.name)) {
+      files.push({ ...f, env: { VQCT_WASM_THREADS: '1', VQCT_BENCH_BACKENDS: 'wasm' }, label: ' (1 wasm thread)' });
+    }
+  }
+}
+
 const out = join(mkdtempSync(join(tmpdir(), 'vqct-bench-')), 'rows.jsonl');
 writeFileSync(out, '');
 const failures = [];
-for (const { pkg, file, name } of files) {
-  process.stdout.write(`\n== ${pkg}/bench/${name}${quick ? ' (quick)' : ''}\n`);
+for (const { pkg, file, name, env = {}, label = '' } of files) {
+  process.stdout.write(`\n== ${pkg}/bench/${name}${label}${quick ? ' (quick)' : ''}\n`);
   const r = spawnSync(process.execPath, ['--expose-gc', file], {
     cwd: join(root, pkg),
     stdio: 'inherit',
-    env: { ...process.env, VQCT_BENCH_OUT: out, VQCT_BENCH_QUICK: quick ? '1' : '0' },
+    env: { ...process.env, ...env, VQCT_BENCH_OUT: out, VQCT_BENCH_QUICK: quick ? '1' : '0' },
   });
   if (r.status !== 0) failures.push(`${pkg}/bench/${name} (exit ${r.status})`);
 }

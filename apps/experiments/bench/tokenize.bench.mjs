@@ -8,7 +8,7 @@ import { useNodeBackend } from '@vqct/backend-node';
 import { seededBenchmarkPrior } from '@vqct/prior';
 import { createTransferNet } from '@vqct/transfer-net';
 import { createVqModel, resolveVqModelConfig } from '@vqct/vq';
-import { machineLine, measure, peakRssMiB, quick, report } from '../../../bench/lib.mjs';
+import { machineLine, measure, peakRssMiB, quick, report, backendLabel } from '../../../bench/lib.mjs';
 
 const backends = (process.env.VQCT_BENCH_BACKENDS ?? 'cpu,wasm').split(',');
 const config = resolveVqModelConfig(quick ? 'tiny' : 'bench-32');
@@ -37,8 +37,8 @@ for (const backend of backends) {
     y.dispose();
   }, timing);
   const what = `${quick ? 'tiny' : 'bench-32'} ${side}x${side}`;
-  rows.push({ name: `encode only (tokens), ${what} b${batch}`, backend: b.name, ...enc, unit: 'ms', rssMiB: peakRssMiB(), note: `${((batch / enc.median) * 1000).toFixed(1)} images/s` });
-  rows.push({ name: `decode latency, ${what}, 1 image`, backend: b.name, ...dec, unit: 'ms', rssMiB: peakRssMiB(), note: `token grid ${tokens.shape.slice(1, 3).join('x')} x ${tokens.shape[3]}` });
+  rows.push({ name: `encode only (tokens), ${what} b${batch}`, backend: backendLabel(b), ...enc, unit: 'ms', rssMiB: peakRssMiB(), note: `${((batch / enc.median) * 1000).toFixed(1)} images/s` });
+  rows.push({ name: `decode latency, ${what}, 1 image`, backend: backendLabel(b), ...dec, unit: 'ms', rssMiB: peakRssMiB(), note: `token grid ${tokens.shape.slice(1, 3).join('x')} x ${tokens.shape[3]}` });
   tf.dispose([x, tokens]);
   model.dispose();
   net.dispose();

@@ -4,7 +4,7 @@
 // Imports the built dist: run `pnpm exec turbo run build --filter=@vqct/vq` first.
 import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend } from '@vqct/backend-node';
-import { machineLine, measure, peakRssMiB, quick, report } from '../../../bench/lib.mjs';
+import { machineLine, measure, peakRssMiB, quick, report, backendLabel } from '../../../bench/lib.mjs';
 import { createVqModel, resolveVqModelConfig, VariableCodebookSource, VqctQuantizer } from '../dist/index.js';
 
 // PyTorch 1.13 CPU peer on the same machine kind (BENCH.md): midpoints of the quoted ranges.
@@ -48,7 +48,7 @@ for (const backend of backends) {
     await y.data();
     y.dispose();
   });
-  rows.push({ name: `forward ${quick ? 'tiny' : 'bench-32'} b${batch} ${side}x${side}`, backend: b.name, ...fwd, unit: 'ms', note: quick ? 'quick' : `cpu-time ${fwd.cpu.toFixed(0)} ms; ${(fwd.median / PEER_MS.forward).toFixed(2)}x PyTorch (~${PEER_MS.forward} ms) wall, ${(fwd.cpu / PEER_MS.forward).toFixed(2)}x by cpu-time` });
+  rows.push({ name: `forward ${quick ? 'tiny' : 'bench-32'} b${batch} ${side}x${side}`, backend: backendLabel(b), ...fwd, unit: 'ms', note: quick ? 'quick' : `cpu-time ${fwd.cpu.toFixed(0)} ms; ${(fwd.median / PEER_MS.forward).toFixed(2)}x PyTorch (~${PEER_MS.forward} ms) wall, ${(fwd.cpu / PEER_MS.forward).toFixed(2)}x by cpu-time` });
 
   const quantizer = new VqctQuantizer(config, source);
   const z = tf.tidy(() => tf.randomNormal([positions / 64, 8, 8, 2 * config.codeDim], 0, 1, 'float32', 3));
@@ -57,7 +57,7 @@ for (const backend of backends) {
     await r.tokens.data();
     tf.dispose(r);
   });
-  rows.push({ name: `quantizer ${positions} x (${config.codeDim}+${config.codeDim}) vs ${config.kAdj}+${config.kNoun}`, backend: b.name, ...qt, unit: 'ms', note: quick ? 'quick' : `cpu-time ${qt.cpu.toFixed(0)} ms; ${Math.round((positions / qt.median) * 1000)} vec/s; ${(qt.median / PEER_MS.quantizer).toFixed(2)}x PyTorch (~${PEER_MS.quantizer} ms) wall, ${(qt.cpu / PEER_MS.quantizer).toFixed(2)}x by cpu-time` });
+  rows.push({ name: `quantizer ${positions} x (${config.codeDim}+${config.codeDim}) vs ${config.kAdj}+${config.kNoun}`, backend: backendLabel(b), ...qt, unit: 'ms', note: quick ? 'quick' : `cpu-time ${qt.cpu.toFixed(0)} ms; ${Math.round((positions / qt.median) * 1000)} vec/s; ${(qt.median / PEER_MS.quantizer).toFixed(2)}x PyTorch (~${PEER_MS.quantizer} ms) wall, ${(qt.cpu / PEER_MS.quantizer).toFixed(2)}x by cpu-time` });
   tf.dispose([x, z]);
   model.dispose();
   source.dispose();

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend } from '@vqct/backend-node';
 import { seededBenchmarkPrior } from '@vqct/prior';
 import { createTransferNet } from '@vqct/transfer-net';
-import { machineLine, measure, peakRssMiB, quick, report } from '../../../bench/lib.mjs';
+import { machineLine, measure, peakRssMiB, quick, report, backendLabel } from '../../../bench/lib.mjs';
 import { PatchDiscriminator, createVqModel, createVqganStep, resolveVqModelConfig } from '../dist/index.js';
 
 // PyTorch 1.13 CPU peer, same machine kind (BENCH.md): bench-32 train step, no discriminator.
@@ -24,7 +24,7 @@ const side = 32; // the PatchGAN needs at least 3 * 2^3 = 24 pixels
 const wordDim = quick ? 16 : 100;
 
 
-/** Wall and process-CPU medians (tfjs cpu/wasm use one thread; CPU time is fairer on a loaded machine). */
+/** Wall and process-CPU medians (CPU time, all threads, is the fairer figure on a loaded machine). */
 async function measureBoth(fn, timing) {
   const cpu = [];
   const wall = await measure(async () => {
@@ -54,7 +54,7 @@ for (const backend of backends) {
     const ratio = (v) => (v / PEER_MS).toFixed(2);
     rows.push({
       name: `train step ${quick ? 'tiny' : 'bench-32'} b${batch} ${withDisc ? '+ PatchGAN' : 'no disc'}`,
-      backend: b.name, ...t, unit: 'ms',
+      backend: backendLabel(b), ...t, unit: 'ms',
       note: quick ? 'quick' : `cpu-time ${t.cpu.toFixed(0)} ms; ${ratio(t.median)}x PyTorch (~${PEER_MS} ms, no disc) wall, ${ratio(t.cpu)}x by cpu-time${timing.runs < 5 ? `; only ${timing.runs} timed steps` : ''}`,
     });
     x.dispose();
