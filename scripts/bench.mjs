@@ -27,11 +27,11 @@ for (const group of ['packages', 'apps']) {
   }
 }
 
-// The model benches again at one wasm thread, next to the default (one per core),
+// The model benches and the GEMM ceiling again at one wasm thread, next to the default (one per core),
 // so the table shows what the threads buy.
 if (availableParallelism() > 1) {
   for (const f of [...files]) {
-    if (f.pkg === 'packages/vq' && /^(model|train)\.bench\.mjs$/.test(f.name)) {
+    if ((f.pkg === 'packages/vq' && /^(model|train)\.bench\.mjs$/.test(f.name)) || (f.pkg === 'packages/backend-node' && f.name === 'gemm.bench.mjs')) {
       files.push({ ...f, env: { VQCT_WASM_THREADS: '1', VQCT_BENCH_BACKENDS: 'wasm' }, label: ' (1 wasm thread)' });
     }
   }
