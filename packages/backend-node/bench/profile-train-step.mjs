@@ -7,8 +7,8 @@
 //   VQCT_PROFILE_STEPS=3 VQCT_PROFILE_TOP=25 node ...
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernelsForBackend, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
-import { Rng } from '@vqct/core';
 import { useNodeBackend } from '../dist/index.js';
+import { seededBenchmarkPrior } from '../../prior/dist/index.js';
 import { createTransferNet } from '../../transfer-net/dist/index.js';
 import { createVqModel, createVqganStep, resolveVqModelConfig } from '../../vq/dist/index.js';
 
@@ -52,25 +52,8 @@ for (const k of getKernelsForBackend(backend)) {
   });
 }
 
-function seededPrior(kAdj, kNoun, dim, seed) {
-  const rng = new Rng(seed);
-  const k = kAdj + kNoun;
-  const edges = 4 * k;
-  const edgeIndex = new Int32Array(2 * edges);
-  for (let e = 0; e < edges; e++) {
-    edgeIndex[2 * e] = rng.int(kAdj);
-    edgeIndex[2 * e + 1] = kAdj + rng.int(kNoun);
-  }
-  return {
-    words: Array.from({ length: k }, (_, i) => `w${i}`), kAdj, kNoun, dim,
-    vectors: Float32Array.from({ length: k * dim }, () => rng.normal()),
-    edgeIndex, edgeWeight: new Float32Array(edges).fill(1), counts: new Int32Array(k).fill(1),
-    meta: { formatVersion: 1, corpusDigest: 'bench', embeddingSource: 'seeded-normal', minCount: 1 },
-  };
-}
-
 const config = resolveVqModelConfig('bench-32');
-const net = createTransferNet(seededPrior(config.kAdj, config.kNoun, 100, 1), { codeDim: config.codeDim, seed: 1 });
+const net = createTransferNet(seededBenchmarkPrior({ kAdj: config.kAdj, kNoun: config.kNoun, dim: 100, seed: 1 }), { codeDim: config.codeDim, seed: 1 });
 const model = createVqModel(config, { codebook: net, seed: 1 });
 const step = createVqganStep({ model, codebook: net, learningRate: 3.6e-5, loss: { discStart: 0 }, kAdj: config.kAdj, kNoun: config.kNoun });
 const x = tf.tidy(() => tf.randomUniform([8, 32, 32, 3], -1, 1, 'float32', 2));

@@ -4,29 +4,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@vqct/core';
+import { seededBenchmarkPrior } from '../../../prior/src/index';
 import { createTransferNet } from '../../../transfer-net/src/index';
 import { createVqganStep, createVqModel, resolveVqModelConfig } from '../../../vq/src/index';
 import type { ParityCase } from './spec';
 
-function seededPrior(kAdj: number, kNoun: number, dim: number, seed: number) {
-  const rng = new Rng(seed);
-  const k = kAdj + kNoun;
-  const numEdges = 4 * k;
-  const edgeIndex = new Int32Array(2 * numEdges);
-  for (let e = 0; e < numEdges; e++) {
-    edgeIndex[2 * e] = rng.int(kAdj);
-    edgeIndex[2 * e + 1] = kAdj + rng.int(kNoun);
-  }
-  return {
-    words: Array.from({ length: k }, (_, i) => (i < kAdj ? `adj${i}` : `noun${i - kAdj}`)),
-    kAdj, kNoun, dim,
-    vectors: Float32Array.from({ length: k * dim }, () => rng.normal()),
-    edgeIndex,
-    edgeWeight: new Float32Array(numEdges).fill(1),
-    counts: new Int32Array(k).fill(11),
-    meta: { formatVersion: 1, corpusDigest: 'parity', embeddingSource: 'seeded-normal', minCount: 10 },
-  };
-}
+/** BENCH.md's seeded graph prior (4·K random edges, N(0, 1) vectors). */
+const seededPrior = (kAdj: number, kNoun: number, dim: number, seed: number) => seededBenchmarkPrior({ kAdj, kNoun, dim, seed });
 
 function images(seed: number, shape: [number, number, number, number]): tf.Tensor4D {
   const rng = new Rng(seed);
@@ -38,7 +22,7 @@ const tiny = () => resolveVqModelConfig('tiny');
 export const MODEL_PARITY_CASES: ParityCase[] = [
   { name: 'transfer-net (GCN 16 -> 32 -> 32, K 192): codebook + gradients', tol: 1e-4,
     run: () => {
-      const net = createTransferNet(seededPrior(64, 128, 16, 1) as never, { hiddenDim: 32, codeDim: 32, seed: 2, dropout: 0 });
+      const net = createTransferNet(seededPrior(64, 128, 16, 1), { hiddenDim: 32, codeDim: 32, seed: 2, dropout: 0 });
       const r = tf.tensor2d(Float32Array.from({ length: 192 * 32 }, (_, i) => Math.sin(i)), [192, 32]);
       const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(net.trainingCodebook({ seed: 1 }), r)) as tf.Scalar, net.trainableVariables());
       const out = [value, ...Object.keys(grads).sort().map((k) => grads[k])];
@@ -48,7 +32,7 @@ export const MODEL_PARITY_CASES: ParityCase[] = [
   { name: 'VqModel tiny: encode tokens (exact where not tied) + decode, 16x16 batch 1', tol: 1e-3, exact: [0],
     run: () => {
       const config = tiny();
-      const net = createTransferNet(seededPrior(config.kAdj, config.kNoun, 16, 3) as never, { hiddenDim: 32, codeDim: config.codeDim, seed: 4 });
+      const net = createTransferNet(seededPrior(config.kAdj, config.kNoun, 16, 3), { hiddenDim: 32, codeDim: config.codeDim, seed: 4 });
       const model = createVqModel(config, { codebook: net, seed: 5 });
       const tokens = model.encode(images(6, [1, 16, 16, 3]));
       const out = [tf.cast(tokens, 'float32'), model.decodeTokens(tokens)];
@@ -59,7 +43,7 @@ export const MODEL_PARITY_CASES: ParityCase[] = [
   { name: 'VqModel tiny: one VQGAN training step (losses + updated last layer)', tol: 2e-3, slow: true,
     runAsync: async () => {
       const config = tiny();
-      const net = createTransferNet(seededPrior(config.kAdj, config.kNoun, 16, 7) as never, { hiddenDim: 32, codeDim: config.codeDim, seed: 8 });
+      const net = createTransferNet(seededPrior(config.kAdj, config.kNoun, 16, 7), { hiddenDim: 32, codeDim: config.codeDim, seed: 8 });
       const model = createVqModel(config, { codebook: net, seed: 9 });
       const step = createVqganStep({ model, codebook: net, learningRate: 1e-3, kAdj: config.kAdj, kNoun: config.kNoun });
       const batch = images(10, [1, 16, 16, 3]);
