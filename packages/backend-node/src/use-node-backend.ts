@@ -74,9 +74,12 @@ async function startWasm(wanted: number): Promise<WasmStart> {
   const current = () => {
     try { return wasm.getThreadsCount(); } catch { return -1; }
   };
+  const activate = async (): Promise<void> => {
+    if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed to initialize");
+  };
   const already = current();
   if (already > 0) {
-    if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed to initialize");
+    await activate();
     return { threads: already, note: already < wanted ? `the wasm backend was already started with ${already} thread${already === 1 ? '' : 's'}` : undefined };
   }
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
@@ -98,11 +101,11 @@ async function startWasm(wanted: number): Promise<WasmStart> {
     // Fall back to the single-threaded SIMD build.
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     wasm.setThreadsCount(1);
-    if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed to initialize");
+    await activate();
     return { threads: current(), note: `threads failed to start (${reasonOf(failure)}); using 1` };
   }
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed to initialize");
+  await activate();
   return { threads: current(), note: unavailable ?? undefined };
 }
 

@@ -59,9 +59,8 @@ export function wasmThreadsUnavailable(wasmVersion: string): string | null {
 
 /** The number of threads "auto" means: one per core the process may use. */
 export function defaultWasmThreads(): number {
-  const n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   // tfjs-backend-wasm pre-creates 8 pthread workers and caps its pool there.
-  return Math.max(1, Math.min(8, n));
+  return Math.min(8, os.availableParallelism());
 }
 
 /**
@@ -83,8 +82,9 @@ export async function withNodeWasmThreads<T>(threads: number, start: () => Promi
   const texts = new WeakMap<Blob, string>();
   const OriginalBlob = globalThis.Blob;
   const originalCreateObjectURL = URL.createObjectURL;
-  const originalCpus = os.cpus;
+  // The CommonJS object tfjs's bundle holds (an ES namespace's members are read-only).
   const osModule = require('node:os') as typeof os;
+  const originalCpus = osModule.cpus;
 
   class RecordingBlob extends OriginalBlob {
     constructor(parts?: BlobPart[], options?: BlobPropertyBag) {
@@ -101,8 +101,9 @@ export async function withNodeWasmThreads<T>(threads: number, start: () => Promi
     const text = texts.get(blob);
     if (text == null || text.startsWith(MAIN_SCRIPT_PREFIX) || !text.includes(WORKER_SCRIPT_MARK)) return originalCreateObjectURL(blob);
     // Inside the worker, the "load" message carries the glue as a Blob; resolve it to
-    // the file written above (importScripts reads files in Node).
-    fs.writeFileSync(workerPath, `${prelude}URL.createObjectURL = () => ${JSON.stringify(mainPath)};\n${text}`);
+    // the file written above (importScripts reads files in Node). Every pool worker
+    // asks for the same script: write it once.
+    if (!fs.existsSync(workerPath)) fs.writeFileSync(workerPath, `${prelude}URL.createObjectURL = () => ${JSON.stringify(mainPath)};\n${text}`);
     return workerPath;
   };
 
