@@ -38,3 +38,35 @@ export function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>): number 
   for (let i = 0; i < a.length; i++) err = Math.max(err, Math.abs(a[i] - b[i]));
   return err / scale;
 }
+
+/** A conv padding as tfjs takes it. */
+export type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+
+/** The conv shapes both conv-gradient kernels are checked on (NHWC x, HWIO filter). */
+export const CONV_CASES: Array<{ name: string; x: number[]; f: number[]; stride: number; pad: Pad }> = [
+  { name: '3x3 stride 2 same, odd sizes, batch 2', x: [2, 7, 9, 3], f: [3, 3, 3, 5], stride: 2, pad: 'same' },
+  { name: '1x1 valid', x: [1, 5, 5, 4], f: [1, 1, 4, 6], stride: 1, pad: 'valid' },
+  { name: '3x3 explicit right/bottom pad, stride 2 (the downsample)', x: [3, 8, 6, 2], f: [3, 3, 2, 4], stride: 2, pad: [[0, 0], [0, 1], [0, 1], [0, 0]] },
+  { name: '4x2 kernel stride 3 valid (rows and columns left over)', x: [2, 11, 10, 3], f: [4, 2, 3, 2], stride: 3, pad: 'valid' },
+  { name: '5x5 same, stride 1, batch 4', x: [4, 6, 7, 3], f: [5, 5, 3, 3], stride: 1, pad: 'same' },
+];
+
+/**
+ * Every tap of a 2-D convolution: calls `tap(xAt, dyAt, wAt)` with the flat offsets of
+ * x[n, iy, ix, 0], dy[n, oy, ox, 0] and W[fy, fx, 0, 0] for each output position and
+ * filter tap that lands inside x (iy = oy * stride - padTop + fy, same for x). The
+ * plain-JS references of the conv gradients are sums over these.
+ */
+export function forEachConvTap(xs: number[], dys: number[], f: number[], stride: number, padTop: number, padLeft: number, tap: (xAt: number, dyAt: number, wAt: number) => void): void {
+  const [b, h, w, ci] = xs;
+  const [, oh, ow, co] = dys;
+  const [fh, fw] = f;
+  for (let n = 0; n < b; n++) for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) {
+    for (let fy = 0; fy < fh; fy++) for (let fx = 0; fx < fw; fx++) {
+      const iy = oy * stride - padTop + fy;
+      const ix = ox * stride - padLeft + fx;
+      if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+      tap(((n * h + iy) * w + ix) * ci, ((n * oh + oy) * ow + ox) * co, (fy * fw + fx) * ci * co);
+    }
+  }
+}

@@ -1,44 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { maxRelError, randn, runOn } from '../../test/helpers';
+import { CONV_CASES, forEachConvTap, maxRelError, randn, runOn, type Pad } from '../../test/helpers';
 
 /** Runs the kernel directly (tfjs does not export the conv2DBackpropFilter op). */
 function backpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], strides: number, pad: Pad, dataFormat: 'NHWC' | 'NCHW' = 'NHWC'): tf.Tensor {
   return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat, filterShape }) as tf.Tensor;
 }
 
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-
 /** Plain-JS dW[fy, fx, ci, co] = sum_{b,oy,ox} x[b, oy*s - padT + fy, ox*s - padL + fx, ci] * dy[b, oy, ox, co]. */
 function reference(x: Float32Array, xs: number[], dy: Float32Array, dys: number[], f: number[], stride: number, padTop: number, padLeft: number): Float32Array {
-  const [b, h, w, ci] = xs;
-  const [, oh, ow, co] = dys;
-  const [fh, fw] = f;
-  const out = new Float32Array(fh * fw * ci * co);
-  for (let n = 0; n < b; n++) for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) {
-    for (let fy = 0; fy < fh; fy++) for (let fx = 0; fx < fw; fx++) {
-      const iy = oy * stride - padTop + fy;
-      const ix = ox * stride - padLeft + fx;
-      if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
-      for (let c = 0; c < ci; c++) {
-        const xv = x[((n * h + iy) * w + ix) * ci + c];
-        for (let o = 0; o < co; o++) out[((fy * fw + fx) * ci + c) * co + o] += xv * dy[((n * oh + oy) * ow + ox) * co + o];
-      }
-    }
-  }
+  const [ci, co] = [xs[3], dys[3]];
+  const out = new Float32Array(f[0] * f[1] * ci * co);
+  forEachConvTap(xs, dys, f, stride, padTop, padLeft, (xAt, dyAt, wAt) => {
+    for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) out[wAt + c * co + o] += x[xAt + c] * dy[dyAt + o];
+  });
   return out;
 }
 
-const cases: Array<{ name: string; x: number[]; f: number[]; stride: number; pad: Pad }> = [
-  { name: '3x3 stride 2 same, odd sizes, batch 2', x: [2, 7, 9, 3], f: [3, 3, 3, 5], stride: 2, pad: 'same' },
-  { name: '1x1 valid', x: [1, 5, 5, 4], f: [1, 1, 4, 6], stride: 1, pad: 'valid' },
-  { name: '3x3 explicit right/bottom pad, stride 2 (the downsample)', x: [3, 8, 6, 2], f: [3, 3, 2, 4], stride: 2, pad: [[0, 0], [0, 1], [0, 1], [0, 0]] },
-  { name: '4x2 kernel stride 3 valid', x: [2, 11, 10, 3], f: [4, 2, 3, 2], stride: 3, pad: 'valid' },
-  { name: '5x5 same, stride 1, batch 4', x: [4, 6, 7, 3], f: [5, 5, 3, 3], stride: 1, pad: 'same' },
-];
-
 describe('Conv2DBackpropFilter on wasm', () => {
-  it.each(cases)('matches a plain-JS reference: $name', async ({ x: xs, f, stride, pad }) => {
+  it.each(CONV_CASES)('matches a plain-JS reference: $name', async ({ x: xs, f, stride, pad }) => {
     const x = randn(1, xs.reduce((a, b) => a * b));
     const info = tf.backend_util.computeConv2DInfo(xs as never, f as never, stride, 1, pad);
     const dys = [xs[0], info.outHeight, info.outWidth, f[3]];

@@ -1,39 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { maxRelError, randn, runOn } from '../../test/helpers';
+import { CONV_CASES, forEachConvTap, maxRelError, randn, runOn } from '../../test/helpers';
 import { isConv2dBackpropInputAsConv } from './conv2d-backprop-input';
-
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 
 /** Plain-JS dx[b, iy, ix, c] = sum over (oy, ox, fy, fx) with oy*s - padT + fy = iy, ... of dy[b, oy, ox, o] * W[fy, fx, c, o]. */
 function reference(dy: Float32Array, dys: number[], w: Float32Array, f: number[], xs: number[], stride: number, padTop: number, padLeft: number): Float32Array {
-  const [b, h, wd, ci] = xs;
-  const [, oh, ow, co] = dys;
-  const [fh, fw] = f;
-  const out = new Float32Array(b * h * wd * ci);
-  for (let n = 0; n < b; n++) for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) {
-    for (let fy = 0; fy < fh; fy++) for (let fx = 0; fx < fw; fx++) {
-      const iy = oy * stride - padTop + fy;
-      const ix = ox * stride - padLeft + fx;
-      if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
-      for (let c = 0; c < ci; c++) {
-        let acc = 0;
-        for (let o = 0; o < co; o++) acc += dy[((n * oh + oy) * ow + ox) * co + o] * w[((fy * fw + fx) * ci + c) * co + o];
-        out[((n * h + iy) * wd + ix) * ci + c] += acc;
-      }
+  const [ci, co] = [xs[3], dys[3]];
+  const out = new Float32Array(xs.reduce((a, b) => a * b));
+  forEachConvTap(xs, dys, f, stride, padTop, padLeft, (xAt, dyAt, wAt) => {
+    for (let c = 0; c < ci; c++) {
+      let acc = 0;
+      for (let o = 0; o < co; o++) acc += dy[dyAt + o] * w[wAt + c * co + o];
+      out[xAt + c] += acc;
     }
-  }
+  });
   return out;
 }
 
-const cases: Array<{ name: string; x: number[]; f: number[]; stride: number; pad: Pad }> = [
-  { name: '3x3 same stride 1, batch 2', x: [2, 7, 9, 3], f: [3, 3, 3, 5], stride: 1, pad: 'same' },
-  { name: '3x3 stride 2 same, odd sizes, batch 2', x: [2, 7, 9, 3], f: [3, 3, 3, 5], stride: 2, pad: 'same' },
-  { name: '1x1 valid', x: [1, 5, 5, 4], f: [1, 1, 4, 6], stride: 1, pad: 'valid' },
-  { name: '3x3 explicit right/bottom pad, stride 2 (the downsample)', x: [3, 8, 6, 2], f: [3, 3, 2, 4], stride: 2, pad: [[0, 0], [0, 1], [0, 1], [0, 0]] },
-  { name: '4x2 kernel stride 3 valid (rows and columns left over)', x: [2, 11, 10, 3], f: [4, 2, 3, 2], stride: 3, pad: 'valid' },
-  { name: '5x5 same, stride 1, batch 4', x: [4, 6, 7, 3], f: [5, 5, 3, 3], stride: 1, pad: 'same' },
-];
+/** The shared conv shapes, plus stride 1 "same" (the dx of every 3x3 conv of the model). */
+const cases = [{ name: '3x3 same stride 1, batch 2', x: [2, 7, 9, 3], f: [3, 3, 3, 5], stride: 1, pad: 'same' as const }, ...CONV_CASES];
 
 describe('Conv2DBackpropInput on wasm (as a forward conv)', () => {
   it.each(cases)('matches a plain-JS reference: $name', async ({ x: xs, f, stride, pad }) => {
