@@ -1,5 +1,6 @@
 // Shared helpers for every package's bench/*.bench.mjs: timing with warm-up,
 // a printed table, and JSON rows for `pnpm bench` to collect.
+import { spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
@@ -66,4 +67,12 @@ export const quick = process.env.VQCT_BENCH_QUICK === '1';
  */
 export function backendLabel(report) {
   return report.name === 'wasm' ? `wasm ${report.threads}t` : report.name;
+}
+
+/** Debian's python3, which has PyTorch when `python3-torch` is installed. */
+export const TORCH_PYTHON = '/usr/bin/python3';
+
+/** Whether the PyTorch peer can run here (`import torch` in TORCH_PYTHON). */
+export function hasTorch() {
+  return spawnSync(TORCH_PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
 }

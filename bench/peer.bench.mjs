@@ -3,11 +3,9 @@
 // python3-torch is not installed.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { quick, report } from './lib.mjs';
+import { TORCH_PYTHON as py, hasTorch, quick, report } from './lib.mjs';
 
-const py = '/usr/bin/python3';
-const probe = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
-if (probe.status !== 0) {
+if (!hasTorch()) {
   report('peer: PyTorch CPU (bench-32)', [
     { name: 'train step', backend: 'torch-cpu', note: 'skipped: apt-get install python3-torch libopenblas0-pthread' },
   ]);

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend } from '../dist/index.js';
-import { backendLabel, measure, quick, report } from '../../../bench/lib.mjs';
+import { TORCH_PYTHON, backendLabel, hasTorch, measure, quick, report } from '../../../bench/lib.mjs';
 
 const n = quick ? 128 : 1024;
 const conv = quick ? { b: 1, hw: 8, c: 16 } : { b: 8, hw: 32, c: 64 };
@@ -29,8 +29,7 @@ rows.push({ name: `matMul ${n}x${n}x${n}`, backend: label, ...m, unit: 'ms', not
 rows.push({ name: `conv3x3 b${conv.b} ${conv.hw}x${conv.hw} ${conv.c}->${conv.c}`, backend: label, ...c, unit: 'ms', note: `${gflops(convFlops, c.median).toFixed(1)} GFLOP/s` });
 
 // Only in the default pass (not the one-thread rerun), and only with python3-torch.
-const py = '/usr/bin/python3';
-if (process.env.VQCT_WASM_THREADS !== '1' && spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) {
+if (process.env.VQCT_WASM_THREADS !== '1' && hasTorch()) {
   const code = `
 import json, time, torch
 n, (cb, hw, c) = ${n}, (${conv.b}, ${conv.hw}, ${conv.c})
@@ -49,7 +48,7 @@ with torch.no_grad():
         torch.set_num_threads(th)
         out[str(th)] = {"matmul": med(lambda: a @ a), "conv": med(lambda: torch.nn.functional.conv2d(x, w, padding=1))}
 print(json.dumps(out))`;
-  const r = spawnSync(py, ['-c', code], { encoding: 'utf8' });
+  const r = spawnSync(TORCH_PYTHON, ['-c', code], { encoding: 'utf8' });
   if (r.status === 0) {
     const res = JSON.parse(r.stdout.trim().split('\n').pop());
     for (const th of ['1', '2']) {

@@ -23,7 +23,6 @@ const batch = quick ? 1 : 8;
 const side = 32; // the PatchGAN needs at least 3 * 2^3 = 24 pixels
 const wordDim = quick ? 16 : 100;
 
-
 /** Wall and process-CPU medians (CPU time, all threads, is the fairer figure on a loaded machine). */
 async function measureBoth(fn, timing) {
   const cpu = [];
