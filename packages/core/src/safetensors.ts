@@ -1,4 +1,5 @@
 import { FormatError } from './errors';
+import { MAX_JSON_DEPTH, jsonDepth } from './json-depth';
 
 /**
  * The safetensors format (https://github.com/huggingface/safetensors), in pure
@@ -31,8 +32,15 @@ export interface SafetensorsFile {
 }
 
 const BYTES: Record<SafetensorsDtype, number> = { F32: 4, F64: 8, I32: 4, U8: 1, I64: 8 };
-/** Header sizes above this are rejected (the reference implementation uses 100 MB). */
-const MAX_HEADER_BYTES = 100_000_000;
+/** Header sizes above this are rejected unless `maxHeaderBytes` says otherwise (the reference implementation uses 100 MB). */
+export const MAX_SAFETENSORS_HEADER_BYTES = 100_000_000;
+
+export interface DecodeSafetensorsOptions {
+  /** Names the file in errors. */
+  source?: string;
+  /** Largest header accepted (default MAX_SAFETENSORS_HEADER_BYTES); checked before it is decoded. */
+  maxHeaderBytes?: number;
+}
 
 function elementCount(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
@@ -111,19 +119,22 @@ function makeArray(dtype: SafetensorsDtype, bytes: Uint8Array): SafetensorsTenso
  * Parses safetensors bytes, validating the header, dtypes, shapes and that the
  * data offsets tile the data section exactly. `source` names the file in errors.
  */
-export function decodeSafetensors(bytes: Uint8Array, options: { source?: string } = {}): SafetensorsFile {
+export function decodeSafetensors(bytes: Uint8Array, options: DecodeSafetensorsOptions = {}): SafetensorsFile {
   const file = options.source ?? '<safetensors>';
   const fail = (msg: string): never => {
     throw new FormatError(`not a valid safetensors file: ${msg}`, { file });
   };
   if (bytes.length < 8) fail(`${bytes.length} bytes is too short for a header (truncated?)`);
   const headerLen = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  if (headerLen > BigInt(MAX_HEADER_BYTES)) fail(`header length ${headerLen} is implausible`);
+  if (headerLen > BigInt(options.maxHeaderBytes ?? MAX_SAFETENSORS_HEADER_BYTES)) fail(`header length ${headerLen} is more than the limit of ${options.maxHeaderBytes ?? MAX_SAFETENSORS_HEADER_BYTES} bytes`);
   const n = Number(headerLen);
   if (8 + n > bytes.length) fail(`header says ${n} bytes but the file has ${bytes.length - 8} after the length (truncated?)`);
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+    // A header is 3 levels deep; deep nesting is refused before anything walks it.
+    if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw new Error(`nests deeper than ${MAX_JSON_DEPTH} levels`);
+    header = JSON.parse(text);
   } catch (e) {
     fail(`header is not UTF-8 JSON (${(e as Error).message})`);
   }

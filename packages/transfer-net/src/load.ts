@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CheckpointError, FormatError, decodeSafetensors } from '@vqct/core';
+import { CheckpointError, FormatError, decodeSafetensors, parseJsonWithDepthLimit } from '@vqct/core';
 import { resolveTransferNetOptions } from './options';
 import { TRANSFER_NET_FORMAT, TRANSFER_NET_FORMAT_VERSION } from './save';
 import { createTransferNet, type TransferNet } from './transfer-net';
@@ -8,8 +8,9 @@ import type { TransferNetPrior } from './validate-prior';
 function parseJson(text: string | undefined, key: string, file: string): unknown {
   if (text == null) throw new FormatError(`missing __metadata__.${key}: not a saved transfer net`, { file });
   try {
-    return JSON.parse(text);
+    return parseJsonWithDepthLimit(text, { file });
   } catch (e) {
+    if (e instanceof FormatError) throw new FormatError(`__metadata__.${key}: ${e.message.replace(`${file}: `, '')}`, { file, cause: e });
     throw new FormatError(`__metadata__.${key} is not JSON (${(e as Error).message})`, { file, cause: e });
   }
 }

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
 import { CheckpointError, InputError } from '@vqct/core';
 import { toRawImage, writePng } from '../io/images';
-import { readTokensFile } from '../io/tokens-file';
+import { DEFAULT_MAX_TOKEN_POSITIONS, readTokensFile } from '../io/tokens-file';
 import { createOutput, type GlobalOptions } from '../output';
 import { intOption } from './parse';
 import { checkWritable } from './prior-build';
@@ -23,15 +23,16 @@ export function registerDecode(program: Command): void {
     .description('turn tokens (from `vqct encode`) back into images')
     .argument('<tokens>', 'tokens.json or tokens.npy')
     .option('-o, --output <file>', 'the PNG to write (out-0.png, out-1.png, ... for several images)', 'decoded.png')
-    .option('--scale <n>', 'enlarge the PNG n times (nearest neighbour)', intOption('--scale'), 1), false)
+    .option('--scale <n>', 'enlarge the PNG n times (nearest neighbour)', intOption('--scale'), 1)
+    .option('--max-positions <n>', 'refuse tokens files with more positions (images x h x w) than this', intOption('--max-positions'), DEFAULT_MAX_TOKEN_POSITIONS), false)
     .addHelpText('after', `
 Examples:
   vqct decode tokens.json --checkpoint runs/fm -o decoded.png
   vqct decode tokens.npy --checkpoint runs/fm -o decoded.png --scale 4`)
-    .action(async (file: string, opts: InferenceFlags & { output: string; scale: number }, cmd: Command) => {
+    .action(async (file: string, opts: InferenceFlags & { output: string; scale: number; maxPositions: number }, cmd: Command) => {
       const out = createOutput(cmd.optsWithGlobals<GlobalOptions>());
       checkWritable(opts.output);
-      const tokens = readTokensFile(file);
+      const tokens = readTokensFile(file, { maxPositions: opts.maxPositions });
       const ck = await openCheckpoint(opts, out);
       try {
         const { kAdj, kNoun, topK, quantizer } = ck.model.config;

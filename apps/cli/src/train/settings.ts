@@ -99,7 +99,14 @@ export function resolveRunSettings(flags: TrainFlags): RunSettings {
     sampleEvery: flags.sampleEvery ?? base.sampleEvery,
     sampleCount: Math.min(base.sampleCount, batchSize),
   }, flags.config);
-  const discriminator = resolvePatchDiscriminatorOptions({ ...(run?.discriminator ?? {}), inChannels: model.inChannels, seed: train.seed });
+  let discriminator: RunSettings['discriminator'];
+  try {
+    discriminator = resolvePatchDiscriminatorOptions({ ...(run?.discriminator ?? {}), inChannels: model.inChannels, seed: train.seed });
+  } catch (e) {
+    // The config's discriminator section is at fault: name the file, as for the model.
+    if (e instanceof ConfigError && flags.config != null) throw new ConfigError(e.message, { file: flags.config, cause: e });
+    throw e;
+  }
   const kind = flags.transfer ?? 'gcn';
   if (model.quantizer !== 'vqct' && flags.transfer != null) throw new ConfigError(`--transfer ${flags.transfer} needs --quantizer vqct (the ${model.quantizer} quantizer learns its own codebook)`);
   if (model.quantizer !== 'vqct' && flags.prior != null) throw new ConfigError(`--prior needs --quantizer vqct (the ${model.quantizer} quantizer learns its own codebook)`);

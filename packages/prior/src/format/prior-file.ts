@@ -1,4 +1,4 @@
-import { decodeSafetensors, encodeSafetensors, FormatError, sha256Hex } from '@vqct/core';
+import { decodeSafetensors, encodeSafetensors, FormatError, parseJsonWithDepthLimit, sha256Hex } from '@vqct/core';
 import type { Prior, PriorMeta } from '../types';
 import { PRIOR_FORMAT_VERSION } from '../vocabulary/assemble-prior';
 
@@ -63,8 +63,9 @@ function jsonField<T>(md: Record<string, string>, key: string, file: string, ok:
   if (raw == null) throw new FormatError(`prior metadata "${key}" is missing`, { file });
   let v: unknown;
   try {
-    v = JSON.parse(raw);
+    v = parseJsonWithDepthLimit(raw, { file });
   } catch (e) {
+    if (e instanceof FormatError) throw new FormatError(`prior metadata "${key}": ${e.message.replace(`${file}: `, '')}`, { file });
     throw new FormatError(`prior metadata "${key}" is not JSON (${(e as Error).message})`, { file });
   }
   if (!ok(v)) throw new FormatError(`prior metadata "${key}" has the wrong type`, { file });

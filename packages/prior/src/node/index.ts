@@ -2,10 +2,11 @@ export { buildPrior, resolveBuildPriorOptions, defaultBuildPriorOptions } from '
 export type { BuildPriorOptions, ResolvedBuildPriorOptions, BuildPriorProgress, BuildPriorReport } from './build-prior';
 export { savePrior, loadPrior } from './prior-io';
 export { openCorpus, detectCorpusFormat } from './corpus/read-corpus';
+export type { OpenCorpusOptions } from './corpus/read-corpus';
 export { defaultCorpus, glossDescriptions, VISUAL_LEXICOGRAPHER_FILES } from './corpus/default-corpus';
 export type { DefaultCorpusOptions } from './corpus/default-corpus';
 export type { Corpus, CorpusFormat, Description } from './corpus/description';
-export { readLines, readText, ReadTally } from './corpus/line-stream';
+export { readLines, readText, ReadTally, DEFAULT_MAX_LINE_LENGTH } from './corpus/line-stream';
 export { JsonScanner } from './corpus/json-scanner';
 export { tagCorpus } from './tagging/tag-corpus';
 export { readStatsCache, writeStatsCache } from './tagging/stats-cache';

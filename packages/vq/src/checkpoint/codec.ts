@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SafetensorsTensor } from '@vqct/core';
-import { CheckpointError, decodeSafetensors, encodeSafetensors, isVqctError, parseWithSchema, sha256Hex } from '@vqct/core';
+import { CheckpointError, decodeSafetensors, encodeSafetensors, isVqctError, parseJsonWithDepthLimit, parseWithSchema, sha256Hex } from '@vqct/core';
 import type { CheckpointSidecar } from './sidecar';
 import { CHECKPOINT_FORMAT_VERSION, canonicalJson, checkpointSidecarSchema } from './sidecar';
 
@@ -53,8 +53,9 @@ export interface CheckpointExpectations {
 export function parseCheckpointSidecar(text: string, source = '<checkpoint.json>'): CheckpointSidecar {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseJsonWithDepthLimit(text, { file: source });
   } catch (e) {
+    if (isVqctError(e)) throw new CheckpointError(`sidecar: ${e.message.replace(`${source}: `, '')}`, { file: source, cause: e });
     throw new CheckpointError(`sidecar is not valid JSON (truncated?): ${(e as Error).message}`, { file: source, cause: e });
   }
   const { value, errors } = parseWithSchema(checkpointSidecarSchema, raw);

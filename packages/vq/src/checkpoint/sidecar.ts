@@ -28,7 +28,8 @@ export interface CheckpointSidecar {
 
 export const checkpointSidecarSchema = z.object({
   formatVersion: z.number().int(),
-  weightsFile: z.string().min(1),
+  // A file name in the sidecar's own folder: never a path that reaches elsewhere.
+  weightsFile: z.string().regex(/^[^/\\]+\.safetensors$/, 'a .safetensors file name in the same folder (no path)').refine((f) => f !== '..' && !f.startsWith('..'), 'no ".."'),
   weightsSha256: z.string().regex(/^[0-9a-f]{64}$/),
   weightsBytes: z.number().int().min(0),
   modelConfig: z.unknown(),

@@ -42,7 +42,13 @@ export function loadRunConfig(text: string, file = '<config.yaml>'): RunConfig {
   const root = doc as Record<string, unknown>;
   const model = root.model as Record<string, unknown> | undefined;
   if (model != null && typeof model === 'object' && ('params' in model || 'target' in model)) {
-    const t = fromTaming(root);
+    let t: ReturnType<typeof fromTaming>;
+    try {
+      t = fromTaming(root);
+    } catch (e) {
+      if (e instanceof ConfigError && e.file == null) throw new ConfigError(e.message, { file, cause: e });
+      throw e;
+    }
     return { model: t.model, train: resolveTrainOptions(t.train, file), discriminator: t.discriminator, dialect: 'taming', ignored: t.ignored };
   }
   const unknown = Object.keys(root).filter((k) => !NATIVE_KEYS.has(k));

@@ -18,7 +18,7 @@ export async function* readCocoCaptions(file: string, tally: ReadTally): AsyncGe
       if (typeof value !== 'string') throw new InputError(`annotations[${String(path[1])}].caption is not a string`, { file, line });
       if (value.trim().length > 0) found.push({ text: value.trim(), file, line });
     }
-  });
+  }, tally.maxLineLength);
   for await (const text of readText(file, tally)) {
     scanner.write(text);
     for (const d of found) yield d;

@@ -27,11 +27,19 @@ export class JsonScanner {
   private line = 1;
   private started = false;
   private done = false;
+  private strLength = 0;
 
   constructor(
     private readonly file: string,
     private readonly onValue: (path: PathStep[], value: string | number | boolean | null, line: number) => void,
+    /** The longest string or number accepted, in characters (refused before it is held whole). */
+    private readonly maxValueLength = Number.POSITIVE_INFINITY,
   ) {}
+
+  private grow(n: number): void {
+    this.strLength += n;
+    if (this.strLength > this.maxValueLength) this.fail(`a value longer than ${this.maxValueLength} characters`);
+  }
 
   private fail(msg: string): never {
     throw new InputError(`malformed JSON: ${msg}`, { file: this.file, line: this.line });
@@ -89,10 +97,12 @@ export class JsonScanner {
         if (this.escape) {
           this.escape = false;
           this.str.push('\\', c);
+          this.grow(2);
         } else if (c === '\\') this.escape = true;
         else if (c === '"') {
           const raw = this.str.join('');
           this.str = null;
+          this.strLength = 0;
           let value: string;
           try {
             value = JSON.parse(`"${raw}"`) as string;
@@ -113,11 +123,13 @@ export class JsonScanner {
           let j = i;
           while (j < chunk.length && chunk[j] !== '"' && chunk[j] !== '\\' && chunk[j] !== '\n') j++;
           this.str.push(chunk.slice(i, j));
+          this.grow(j - i);
           i = j - 1;
         }
         continue;
       }
       if (/[-+.\w]/.test(c)) {
+        if (this.scalar.length >= this.maxValueLength) this.fail(`a value longer than ${this.maxValueLength} characters`);
         this.scalar += c;
         continue;
       }

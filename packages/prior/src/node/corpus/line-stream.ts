@@ -7,10 +7,22 @@ export interface Line {
   line: number;
 }
 
-/** Running totals shared by every file of one corpus. */
+/**
+ * The longest line (or COCO JSON string/number) a corpus may hold, in characters:
+ * 2^24 (16.7 M). A caption is a sentence; a longer line means a binary or broken
+ * file, and is refused before it is held in memory. `openCorpus(..., { maxLineLength })` raises it.
+ */
+export const DEFAULT_MAX_LINE_LENGTH = 1 << 24;
+
+/** Running totals shared by every file of one corpus, and its line limit. */
 export class ReadTally {
   bytes = 0;
   readonly sha = new Sha256();
+  constructor(readonly maxLineLength = DEFAULT_MAX_LINE_LENGTH) {}
+}
+
+function tooLong(file: string, line: number, max: number): InputError {
+  return new InputError(`line is longer than ${max} characters (not a caption file, or raise maxLineLength)`, { file, line });
 }
 
 function checkFile(file: string): void {
@@ -77,9 +89,15 @@ export async function* readLines(file: string, tally: ReadTally): AsyncGenerator
   let rest = '';
   let line = 0;
   for await (const text of readText(file, tally)) {
+    // Checked before joining, so a gigabyte without a newline is refused at the limit, not held.
+    if (rest.length + text.length > tally.maxLineLength && !text.includes('\n')) throw tooLong(file, line + 1, tally.maxLineLength);
     const parts = (rest + text).split('\n');
     rest = parts.pop() ?? '';
-    for (const p of parts) yield { text: p.endsWith('\r') ? p.slice(0, -1) : p, line: ++line };
+    for (const p of parts) {
+      if (p.length > tally.maxLineLength) throw tooLong(file, line + 1, tally.maxLineLength);
+      yield { text: p.endsWith('\r') ? p.slice(0, -1) : p, line: ++line };
+    }
+    if (rest.length > tally.maxLineLength) throw tooLong(file, line + 1, tally.maxLineLength);
   }
   if (rest.length > 0) yield { text: rest.endsWith('\r') ? rest.slice(0, -1) : rest, line: ++line };
 }

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
-import { ConfigError, InputError, IoError } from '@vqct/core';
+import { ConfigError, InputError, IoError, isVqctError, parseJsonWithDepthLimit } from '@vqct/core';
 import type { Corpus, CorpusFormat, Description } from './description';
 import { readLines, ReadTally } from './line-stream';
 import { readCocoCaptions } from './coco-reader';
@@ -32,8 +32,9 @@ async function* jsonLines(file: string, tally: ReadTally): AsyncGenerator<Descri
     if (text.trim().length === 0) continue;
     let v: unknown;
     try {
-      v = JSON.parse(text);
+      v = parseJsonWithDepthLimit(text, { file, line });
     } catch (e) {
+      if (isVqctError(e)) throw new InputError(e.message.replace(`${file}:${line}: `, ''), { file, line });
       throw new InputError(`malformed JSON line (${(e as Error).message})`, { file, line });
     }
     if (v == null || typeof v !== 'object' || Array.isArray(v)) throw new InputError('expected a JSON object with a "caption" or "text" field', { file, line });
@@ -95,12 +96,17 @@ function totalBytes(path: string, format: CorpusFormat): number {
  * const corpus = openCorpus('captions.jsonl');
  * for await (const d of corpus.descriptions()) console.log(d.line, d.text);
  */
-export function openCorpus(path: string, format: CorpusFormat | 'auto' = 'auto'): Corpus {
+export interface OpenCorpusOptions {
+  /** Longest line (or COCO string) accepted, in characters (default DEFAULT_MAX_LINE_LENGTH, 2^24). */
+  maxLineLength?: number;
+}
+
+export function openCorpus(path: string, format: CorpusFormat | 'auto' = 'auto', options: OpenCorpusOptions = {}): Corpus {
   const fmt = format === 'auto' ? detectCorpusFormat(path) : format;
   if (!['text', 'jsonl', 'coco', 'folder'].includes(fmt)) {
     throw new ConfigError(`unknown corpus format ${JSON.stringify(fmt)}; expected text, jsonl, coco or folder`);
   }
-  let tally = new ReadTally();
+  let tally = new ReadTally(options.maxLineLength);
   let digest: string | undefined;
   const total = totalBytes(path, fmt);
   const source = (): AsyncGenerator<Description> => {
@@ -117,7 +123,7 @@ export function openCorpus(path: string, format: CorpusFormat | 'auto' = 'auto')
     totalBytes: total,
     bytesRead: () => tally.bytes,
     async *descriptions() {
-      tally = new ReadTally(); // each pass reads (and digests) the corpus afresh
+      tally = new ReadTally(options.maxLineLength); // each pass reads (and digests) the corpus afresh
       digest = undefined;
       let n = 0;
       for await (const d of source()) {
