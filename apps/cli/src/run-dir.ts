@@ -35,7 +35,9 @@ export class RunDir {
     const staging = join(parent, `.${basename(abs)}.partial-${process.pid}`);
     try {
       mkdirSync(parent, { recursive: true });
-      rmSync(staging, { recursive: true, force: true });
+      // Staging folders of runs killed before their first checkpoint (the caller holds the run's lock).
+      const prefix = `.${basename(abs)}.partial-`;
+      for (const f of readdirSync(parent)) if (f.startsWith(prefix)) rmSync(join(parent, f), { recursive: true, force: true });
       for (const sub of ['checkpoints', 'samples', 'plots']) mkdirSync(join(staging, sub), { recursive: true });
     } catch (e) {
       throw new IoError(`cannot create the run folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: target, cause: e });
@@ -86,7 +88,12 @@ export class RunDir {
 
   /** Appends one line to metrics.jsonl. */
   appendMetrics(record: Record<string, unknown>): void {
-    appendFileSync(this.file('metrics.jsonl'), `${JSON.stringify(record)}\n`);
+    try {
+      appendFileSync(this.file('metrics.jsonl'), `${JSON.stringify(record)}\n`);
+    } catch (e) {
+      // A full disk shows up here first, often: a clear error, the last checkpoint stays intact.
+      throw new IoError(`cannot append to metrics.jsonl (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: this.file('metrics.jsonl'), cause: e });
+    }
   }
 
   /** metrics.jsonl records (with step <= `upTo` when given); unreadable lines are skipped. */

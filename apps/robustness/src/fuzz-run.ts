@@ -25,6 +25,8 @@ export interface CaseResult {
   target: string;
   seed: string;
   mutation: string;
+  /** The path the reader was pointed at, relative to the case's files. */
+  main: string;
   library: Verdict;
   cli?: Verdict;
 }
@@ -95,6 +97,25 @@ function sweepCases(targets: Target[], ctx: FuzzContext): Array<{ target: Target
   return out;
 }
 
+/** The CLI sample: the same number of random cases (not sweep cases) for every target that has a command, evenly spaced. */
+function pickCliCases(list: Array<{ target: Target }>, count: number, skip: number): Set<number> {
+  const byTarget = new Map<Target, number[]>();
+  list.forEach(({ target }, i) => {
+    if (i >= skip && target.cli != null) byTarget.set(target, [...(byTarget.get(target) ?? []), i]);
+  });
+  const picks = new Set<number>();
+  const groups = [...byTarget.values()];
+  for (let round = 0; picks.size < count && round < list.length; round++) {
+    for (const g of groups) {
+      const per = Math.ceil(count / Math.max(groups.length, 1));
+      const idx = g[Math.floor(((round % per) + 0.5) * g.length / per)];
+      if (idx != null && picks.size < count) picks.add(idx);
+    }
+    if (picks.size >= Math.min(count, groups.reduce((s, g) => s + g.length, 0))) break;
+  }
+  return picks;
+}
+
 const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 function saveFailure(root: string, dir: string, r: CaseResult, index: number): void {
@@ -117,20 +138,19 @@ export async function runFuzz(targets: Target[], ctx: FuzzContext, options: Fuzz
   const failures: CaseResult[] = [];
   const list = [...(options.sweep ? sweepCases(targets, ctx) : [])];
   for (let i = 0; i < options.cases; i++) list.push(makeCase(targets, ctx, options.seed, i));
-  const cliEvery = options.cliCases > 0 ? Math.max(1, Math.floor(list.length / options.cliCases)) : Infinity;
+  const cliPicks = pickCliCases(list, options.cliCases, options.sweep ? list.length - options.cases : 0);
   let cliDone = 0;
   try {
     for (let i = 0; i < list.length; i++) {
       const { target, mutant } = list[i];
       const dir = join(work, `case-${i}`);
       writeCase(dir, mutant);
-      const result: CaseResult = { target: target.name, seed: mutant.seed, mutation: mutant.mutation, library: await runLibraryCase(target, dir, mutant, ctx) };
+      const result: CaseResult = { target: target.name, seed: mutant.seed, mutation: mutant.mutation, main: mutant.main, library: await runLibraryCase(target, dir, mutant, ctx) };
       const tally = tallies.get(target.name) as TargetTally;
       tally.cases++;
       tally[result.library.kind === 'failure' ? 'failures' : result.library.kind]++;
       if (result.library.kind === 'rejected') tally.codes[result.library.code] = (tally.codes[result.library.code] ?? 0) + 1;
-      // The CLI sample: every cliEvery-th case whose target has a command (slow ones only when rejected).
-      if (cliDone < options.cliCases && target.cli != null && i % cliEvery < targets.length) {
+      if (cliPicks.has(i)) {
         rmSync(dir, { recursive: true, force: true });
         writeCase(dir, mutant);
         const cli = runCliCase(target, dir, mutant, ctx);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { isVqctError } from '@vqct/core';
@@ -77,14 +77,17 @@ export function runCliCase(target: Target, dir: string, m: Mutant, ctx: FuzzCont
   if (r.error != null || r.signal != null) return { kind: 'failure', reason: `CLI ${r.signal ?? r.error?.message} (hang or crash)` };
   const lines = r.stderr.split('\n').filter((l) => l.trim().length > 0);
   const leftovers = readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.includes('.partial-'));
+  // `out.png` may be numbered (out-0.png, out-1.png) when a file holds several images.
+  const stem = call.output?.replace(/\.[^.]+$/, '');
+  const outputs = stem == null ? [] : readdirSync(dir).filter((f) => f === call.output || (f.startsWith(`${stem}-`) && f.endsWith(call.output!.slice(stem.length))));
   if (r.status === 1) {
     if (lines.length !== 1 || !lines[0].startsWith('vqct: ')) return { kind: 'failure', reason: `CLI exit 1 but stderr is ${lines.length} lines: ${lines.slice(0, 3).join(' | ').slice(0, 300)}` };
-    if (call.output != null && existsSync(join(dir, call.output))) return { kind: 'failure', reason: `CLI exit 1 but left ${call.output}` };
+    if (outputs.length > 0) return { kind: 'failure', reason: `CLI exit 1 but left ${outputs.join(', ')}` };
     if (leftovers.length > 0) return { kind: 'failure', reason: `CLI exit 1 but left ${leftovers.join(', ')}` };
     return { kind: 'rejected', code: /\[(E_[A-Z]+)\]$/.exec(lines[0])?.[1] ?? 'usage', message: lines[0].replaceAll(dir, '<case>') };
   }
   if (r.status === 0) {
-    if (call.output != null && !existsSync(join(dir, call.output))) return { kind: 'failure', reason: `CLI exit 0 without ${call.output}` };
+    if (call.output != null && outputs.length === 0) return { kind: 'failure', reason: `CLI exit 0 without ${call.output}` };
     return { kind: 'accepted' };
   }
   return { kind: 'failure', reason: `CLI exit ${r.status}: ${lines.slice(-2).join(' | ').slice(0, 300)}` };

@@ -12,6 +12,18 @@ export interface RawImage {
 }
 
 /**
+ * The most pixels an input image may have (width x height, from its header, checked
+ * by sharp before decoding): sharp's default 0x3FFF x 0x3FFF (268 M), a 1 GB RGBA
+ * decode. A 100k x 100k PNG is refused without allocating it.
+ */
+export const MAX_IMAGE_PIXELS = 0x3fff * 0x3fff;
+
+export interface ReadImageOptions {
+  /** Override MAX_IMAGE_PIXELS. */
+  maxPixels?: number;
+}
+
+/**
  * Reads an image file (PNG, JPEG, WebP, GIF, TIFF, SVG: what sharp decodes)
  * as float32 HWC in [-1, 1]: EXIF-rotated, resized to cover `size` x `size`
  * and center-cropped, RGB (alpha dropped, gray expanded) or gray.
@@ -20,10 +32,10 @@ export interface RawImage {
  * @example
  * const px = await readImage('cat.png', 32, 3); // Float32Array(32 * 32 * 3)
  */
-export async function readImage(file: string, size: number, channels: 1 | 3): Promise<Float32Array> {
+export async function readImage(file: string, size: number, channels: 1 | 3, options: ReadImageOptions = {}): Promise<Float32Array> {
   if (!existsSync(file)) throw new InputError('no such file', { file });
   if (statSync(file).isDirectory()) throw new InputError('is a folder, expected an image file', { file });
-  let img = sharp(file, { failOn: 'error' }).rotate().resize(size, size, { fit: 'cover', position: 'centre' });
+  let img = sharp(file, { failOn: 'error', limitInputPixels: options.maxPixels ?? MAX_IMAGE_PIXELS }).rotate().resize(size, size, { fit: 'cover', position: 'centre' });
   img = channels === 1 ? img.grayscale() : img.removeAlpha().toColourspace('srgb');
   let data: Buffer;
   try {

@@ -15,6 +15,7 @@ import { defaultPrior } from '../default-prior';
 import { writePng } from '../io/images';
 import type { Output } from '../output';
 import { RunDir } from '../run-dir';
+import { RunLock } from '../run-lock';
 import { countCodes, summarizeCounts } from './codes';
 import { writeLossPlot, writeUsagePlot } from './plots';
 import type { RunSettings, TrainFlags } from './settings';
@@ -83,6 +84,15 @@ async function resolvePrior(flags: TrainFlags, out: Output, defaultFile?: string
  * the run's last checkpoint with its recorded settings.
  */
 export async function runTraining(flags: TrainFlags, options: TrainRunOptions, out: Output): Promise<TrainResult> {
+  const lock = RunLock.acquire(options.out);
+  try {
+    return await trainLocked(flags, options, out);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Output): Promise<TrainResult> {
   const started = Date.now();
   let run: RunDir;
   let settings: RunSettings;
