@@ -49,6 +49,19 @@ function group(tensors: Record<string, SafetensorsTensor>, prefix: string): Reco
   return Object.fromEntries(Object.entries(tensors).filter(([n]) => n.startsWith(`${prefix}.`)).map(([n, t]) => [n.slice(prefix.length + 1), t]));
 }
 
+/** The largest model resolution a checkpoint may claim (the paper's is 256). */
+const MAX_RESOLUTION = 4096;
+
+/** The recorded transfer-net options must describe the saved weights (checked before the net is built). */
+function checkTransferShapes(transfer: Record<string, SafetensorsTensor>, opts: { kind?: string; layers?: number; hiddenDim?: number } | undefined, file: string): void {
+  const kind = opts?.kind ?? 'gcn';
+  const layers = opts?.layers ?? 2;
+  const first = transfer[`${kind}.0.weight`];
+  const ok = Number.isInteger(layers) && layers >= 1 && layers <= 16 && first != null && transfer[`${kind}.${layers - 1}.weight`] != null
+    && (layers === 1 || opts?.hiddenDim == null || first.shape[1] === opts.hiddenDim);
+  if (!ok) throw new CheckpointError(`the recorded transfer net (${kind}, ${layers} layers, hidden ${String(opts?.hiddenDim)}) does not match the saved transfer.* weights`, { file });
+}
+
 /** The prior of a checkpoint: `--prior` when given, else the file its sidecar names (next to it). */
 function locatePrior(settings: Partial<RunSettings>, sidecarFile: string, override?: string): string {
   if (override != null) return override;
@@ -95,17 +108,24 @@ export function loadForInference(path: string, options: { prior?: string } = {})
   }
   const tensors = decodeCheckpoint(weights, sidecar, { source: weightsFile });
   const config = resolveVqModelConfig(sidecar.modelConfig as never);
+  // The sidecar's configs are not covered by the weights' sha256: nothing they claim is
+  // allocated before it is checked against the weights (or a sane bound, for the image side).
+  if (config.resolution > MAX_RESOLUTION) {
+    throw new CheckpointError(`modelConfig.resolution ${config.resolution} is more than ${MAX_RESOLUTION} (not a checkpoint vqct wrote?)`, { file: sidecarFile });
+  }
   let net: TransferNet | null = null;
   let model: VqModel | null = null;
   try {
     if (prior != null) {
       const transfer = group(tensors, 'transfer');
       const opts = settings.transfer ?? undefined;
+      checkTransferShapes(transfer, opts, weightsFile);
       net = createTransferNet(prior, { ...opts, codeDim: config.codeDim, dropout: 0 });
       restoreVariables(transfer, net.namedWeights(), weightsFile);
     }
-    model = createVqModel(config, { codebook: net ?? undefined });
-    restoreVariables(group(tensors, 'model'), model.namedWeights(), weightsFile);
+    const weights = group(tensors, 'model');
+    model = createVqModel(config, { codebook: net ?? undefined, expectShapes: { shapes: Object.fromEntries(Object.entries(weights).map(([k, t]) => [k, t.shape])), file: sidecarFile } });
+    restoreVariables(weights, model.namedWeights(), weightsFile);
   } catch (e) {
     model?.dispose();
     net?.dispose();

@@ -221,6 +221,41 @@ describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
     expect(await page.locator('#error-body').innerText()).toMatch(/truncated|bytes/);
   });
 
+  it('files that are not what they claim (a PNG named .safetensors, a PNG as the sidecar, a prior of another model): a message each, and the page keeps working', async () => {
+    const demo = join(app, 'public', 'demo');
+    const manifest = JSON.parse(readFileSync(join(demo, 'manifest.json'), 'utf8'));
+    const file = (name: string, buffer: Buffer) => ({ name, mimeType: 'application/octet-stream', buffer });
+    const good = {
+      checkpoint: file(manifest.checkpoint, readFileSync(join(demo, manifest.checkpoint))),
+      sidecar: file(manifest.sidecar, readFileSync(join(demo, manifest.sidecar))),
+      prior: file(manifest.prior, readFileSync(join(demo, manifest.prior))),
+    };
+    const png = readFileSync(join(app, 'public', 'samples', SAMPLE));
+    const { encodePrior, seededBenchmarkPrior } = await import('@vqct/prior');
+    const otherPrior = Buffer.from(encodePrior(seededBenchmarkPrior({ kAdj: 12, kNoun: 20, dim: 8, seed: 5 })));
+    const cases: Array<{ files: Array<ReturnType<typeof file>>; code: string; body: RegExp }> = [
+      { files: [file(manifest.checkpoint, png), good.sidecar, good.prior], code: 'E_CHECKPOINT', body: new RegExp(`weights file has ${png.length} bytes`) },
+      { files: [good.checkpoint, file(manifest.sidecar, png), good.prior], code: 'E_CHECKPOINT', body: /sidecar is not valid JSON/ },
+      { files: [good.checkpoint, good.sidecar, file(manifest.prior, png)], code: 'E_FORMAT', body: /not a valid safetensors file/ },
+      { files: [good.checkpoint, good.sidecar, file(manifest.prior, otherPrior)], code: 'E_CHECKPOINT', body: /wrong prior/ },
+    ];
+    for (const c of cases) {
+      await page.locator('#model-files').setInputFiles(c.files);
+      await expect.poll(() => page.locator('#error-body').innerText(), { timeout: 60_000 }).toMatch(c.body);
+      expect(await page.locator('#error').getAttribute('data-code')).toBe(c.code);
+      expect(await page.locator('#error-title').innerText()).toBe('This model could not be loaded');
+    }
+    // Still working: the right files load, and an image runs through them.
+    await page.locator('#model-files').setInputFiles([good.checkpoint, good.sidecar, good.prior]);
+    // (lastImage is still the undecodable PNG of an earlier test: the reload may end in its E_IMAGE.)
+    await page.waitForSelector('#status:not([data-state="busy"])', { timeout: 60_000 });
+    await page.locator('#image-file').setInputFiles({ name: SAMPLE, mimeType: 'image/png', buffer: png });
+    await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
+    expect(await page.locator('#error').isHidden()).toBe(true);
+    expect((await page.locator('#token-grid').getAttribute('data-tokens'))!.split(',').map(Number)).toEqual(bootTokens);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('without WebGPU, falls back and says so', async () => {
     const { chromium } = await import('playwright-core');
     const dir = mkdtempSync(join(tmpdir(), 'vqct-playground-nogpu-'));

@@ -62,3 +62,19 @@ describe('safetensors', () => {
     expect(() => encodeSafetensors({}, { n: 3 as unknown as string })).toThrow(/must be a string/);
   });
 });
+
+describe('decodeSafetensors limits', () => {
+  const withHeader = (header: string): Uint8Array => {
+    const h = new TextEncoder().encode(header);
+    const out = new Uint8Array(8 + h.length);
+    new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
+    out.set(h, 8);
+    return out;
+  };
+
+  it('refuses a header over maxHeaderBytes and a deeply nested one', () => {
+    expect(() => decodeSafetensors(withHeader('{"__metadata__":{"a":"b"}}'), { source: 'a.st', maxHeaderBytes: 8 })).toThrow(/a\.st: .*header length 26 is more than the limit of 8 bytes/);
+    expect(() => decodeSafetensors(withHeader(`{"x":${'['.repeat(100)}${']'.repeat(100)}}`), { source: 'b.st' })).toThrow(/b\.st: .*nests deeper than 64 levels/);
+    expect(decodeSafetensors(withHeader('{}'), { source: 'c.st' }).tensors).toEqual({});
+  });
+});

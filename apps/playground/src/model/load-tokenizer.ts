@@ -75,8 +75,11 @@ export function loadTokenizer(files: ModelFiles): LoadedTokenizer {
   let model: VqModel | null = null;
   try {
     restoreVariables(transfer, net.namedWeights(), files.checkpoint.name);
-    model = createVqModel(resolveVqModelConfig(sidecar.modelConfig as never), { codebook: net });
-    restoreVariables(group(tensors, 'model'), model.namedWeights(), files.checkpoint.name);
+    const weights = group(tensors, 'model');
+    // The sidecar's config is not covered by the weights' digest: its shapes are checked before allocating.
+    const shapes = Object.fromEntries(Object.entries(weights).map(([k, t]) => [k, t.shape]));
+    model = createVqModel(resolveVqModelConfig(sidecar.modelConfig as never), { codebook: net, expectShapes: { shapes, file: files.sidecar.name } });
+    restoreVariables(weights, model.namedWeights(), files.checkpoint.name);
   } catch (e) {
     model?.dispose();
     net.dispose();

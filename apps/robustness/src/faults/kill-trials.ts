@@ -97,7 +97,8 @@ export async function killTrial(dir: string, trial: number, mode: KillMode, seed
   };
   let timer: NodeJS.Timeout | undefined;
   if (mode === 'random') {
-    timer = setTimeout(kill, Math.floor(rng.next() * ref.ms));
+    // The second half of the run: the first is mostly start-up (backend, data, model), before any file is written.
+    timer = setTimeout(kill, Math.floor((0.5 + 0.5 * rng.next()) * ref.ms));
   } else {
     // Poll fast: a checkpoint write (temp file, fsync, rename) takes a few milliseconds.
     const nth = 1 + rng.int(mode === 'checkpoint-write' ? 3 : TRIAL_STEPS - 1);

@@ -1,4 +1,3 @@
-import type { Rng } from '@vqct/core';
 import type { Mutator, Seed } from '../case';
 import { dec, enc, pick, targetOf, withFile } from '../case';
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, Rng } from '@vqct/core';
+import { CheckpointError, ConfigError, Rng } from '@vqct/core';
 
 /** How a parameter starts. `uniform`: U(-bound, bound) (PyTorch's default for conv weights and biases with bound 1/sqrt(fan_in)). */
 export type ParamInit =
@@ -41,10 +41,20 @@ function initValues(size: number, init: ParamInit, seed: number, name: string): 
 export class ParamStore {
   private readonly vars = new Map<string, { variable: tf.Variable; trainable: boolean }>();
 
-  constructor(readonly seed: number) {}
+  /** `expect`: the only shapes parameters may have (checked before allocating; see CreateVqModelOptions.expectShapes). */
+  constructor(readonly seed: number, private readonly expect?: { shapes: Record<string, readonly number[]>; file?: string }) {}
 
   create(name: string, shape: number[], init: ParamInit, trainable = true): tf.Variable {
     if (this.vars.has(name)) throw new ConfigError(`parameter ${name} is defined twice`);
+    if (this.expect != null) {
+      const want = this.expect.shapes[name];
+      if (want == null || want.length !== shape.length || want.some((d, i) => d !== shape[i])) {
+        throw new CheckpointError(
+          `the model config does not match the weights: "${name}" would be [${shape.join(', ')}], the weights have ${want == null ? 'no such tensor' : `[${want.join(', ')}]`}`,
+          { file: this.expect.file },
+        );
+      }
+    }
     const size = shape.reduce((a, b) => a * b, 1);
     const variable = tf.tidy(() => tf.variable(tf.tensor(initValues(size, init, this.seed, name), shape), trainable));
     this.vars.set(name, { variable, trainable });

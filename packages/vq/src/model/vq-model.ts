@@ -35,6 +35,13 @@ export interface CreateVqModelOptions {
   codebook?: CodebookSource;
   /** Seed of the deterministic parameter init (default 0). */
   seed?: number;
+  /**
+   * The shapes the parameters must have, by name (e.g. a checkpoint's `model.*`
+   * tensors): each parameter is checked before it is allocated, so a config that
+   * does not belong to the weights (a lying sidecar) fails with a CheckpointError
+   * instead of allocating what it claims.
+   */
+  expectShapes?: { shapes: Record<string, readonly number[]>; file?: string };
 }
 
 /**
@@ -52,7 +59,7 @@ export class VqModel {
   private readonly postQuantConv: Conv2d;
 
   constructor(config: VqModelConfig, options: CreateVqModelOptions = {}) {
-    this.store = new ParamStore(options.seed ?? 0);
+    this.store = new ParamStore(options.seed ?? 0, options.expectShapes);
     try {
       const base = resolveVqModelConfig(config);
       this.quantizer = createQuantizer(base, this.store, options.codebook);

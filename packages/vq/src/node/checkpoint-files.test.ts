@@ -68,6 +68,12 @@ describe('checkpoint files', () => {
     writeFileSync(join(dir, 'last.json'), sidecar.slice(0, 40));
     expectFail(/last\.json: sidecar is not valid JSON \(truncated\?\)/);
     expect(() => loadCheckpoint(mkdtempSync(join(tmpdir(), 'vqct-empty-')))).toThrow(/no checkpoint here/);
+    // A sidecar may only name a weights file in its own folder.
+    writeFileSync(join(dir, 'last.json'), sidecar.replace(/"weightsFile": "[^"]+"/, '"weightsFile": "../../etc/x.safetensors"'));
+    expectFail(/weightsFile.*a \.safetensors file name in the same folder/);
+    // Nesting deep enough to overflow a recursive check is refused first.
+    writeFileSync(join(dir, 'last.json'), sidecar.replace('"modelConfig": {', `"deep": ${'['.repeat(100_000)}${']'.repeat(100_000)}, "modelConfig": {`));
+    expectFail(/last\.json: sidecar: JSON nests deeper than 64 levels/);
   });
 
   it('restoring into a different set of variables names what is missing or unexpected', () => {

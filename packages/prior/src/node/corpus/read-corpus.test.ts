@@ -69,4 +69,17 @@ describe('corpus readers', () => {
     await expect(read(file('latin1.txt', new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a])))).rejects.toThrow(/latin1\.txt:1: looks like a binary file \(invalid UTF-8\)/);
     expect(() => openCorpus(file('x.txt', 'a'), 'csv' as never)).toThrow(/unknown corpus format "csv"/);
   });
+
+  it('refuses a line (or COCO string, JSONL line) over maxLineLength, naming the line; deep JSONL is refused', async () => {
+    const long = file('long.txt', `ok\n${'a'.repeat(5000)}\nfine\n`);
+    const lines = async (p: string, format?: 'text' | 'jsonl' | 'coco') => {
+      for await (const d of openCorpus(p, format, { maxLineLength: 1000 }).descriptions()) void d;
+    };
+    await expect(lines(long)).rejects.toThrow(/long\.txt:2: line is longer than 1000 characters/);
+    const coco = file('long.json', JSON.stringify({ annotations: [{ caption: 'b'.repeat(5000) }] }));
+    await expect(lines(coco)).rejects.toThrow(/long\.json:1: malformed JSON: a value longer than 1000 characters/);
+    const deep = file('deep.jsonl', `{"caption":"ok"}\n{"caption":"x","x":${'['.repeat(100)}${']'.repeat(100)}}\n`);
+    await expect(read(deep)).rejects.toThrow(/deep\.jsonl:2: JSON nests deeper than 64 levels/);
+    expect((await read(long)).out).toHaveLength(3);
+  });
 });
