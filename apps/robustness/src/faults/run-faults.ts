@@ -35,7 +35,10 @@ export async function lockCheck(dir: string): Promise<FaultCheck> {
   const lines = oneLine(second.stderr);
   const refused = second.code === 1 && lines.length === 1 && /in use by another vqct train \(pid \d+/.test(lines[0]);
   const stale = existsSync(lockFile);
-  const args = existsSync(join(dir, 'locked', 'checkpoints', 'last.json')) ? ['train', '--out', 'locked', '--resume', '--steps', String(TRIAL_STEPS), '--quiet'] : trainArgs('locked', ['--quiet']);
+  // The next run only has to get past the lock: one step is enough.
+  const args = existsSync(join(dir, 'locked', 'checkpoints', 'last.json'))
+    ? ['train', '--out', 'locked', '--resume', '--steps', String(TRIAL_STEPS), '--quiet']
+    : [...trainArgs('locked', ['--quiet']).filter((_, i, a) => a[i - 1] !== '--steps' && a[i] !== '--steps'), '--steps', '1'];
   const third = await runVqct(args, dir);
   const ok = refused && stale && third.code === 0 && !existsSync(lockFile);
   rmSync(join(dir, 'locked'), { recursive: true, force: true });
