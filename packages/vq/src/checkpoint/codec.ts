@@ -19,12 +19,30 @@ export function encodeCheckpoint(
   meta: CheckpointMeta,
 ): { weights: Uint8Array; sidecar: CheckpointSidecar; sidecarText: string } {
   const tensors: Record<string, SafetensorsTensor> = {};
-  const groups: Record<string, number> = {};
   for (const [name, v] of Object.entries(variables)) {
     const dtype = v.dtype === 'int32' ? 'I32' : v.dtype === 'float32' ? 'F32' : undefined;
     if (dtype == null) throw new CheckpointError(`variable "${name}" has dtype ${v.dtype}; only float32/int32 can be saved`);
     const data = v.dataSync();
     tensors[name] = { dtype, shape: v.shape.slice(), data: dtype === 'I32' ? Int32Array.from(data) : Float32Array.from(data) };
+  }
+  return encodeCheckpointTensors(tensors, meta);
+}
+
+/**
+ * `encodeCheckpoint` over plain tensors (already read back, e.g. converted from
+ * another format). `createdAt` keeps a carried timestamp (default: now), so a
+ * checkpoint rebuilt from its own tensors and sidecar is byte-identical.
+ *
+ * @example
+ * const { weights, sidecarText } = encodeCheckpointTensors(tensors, meta, { createdAt: original.createdAt });
+ */
+export function encodeCheckpointTensors(
+  tensors: Record<string, SafetensorsTensor>,
+  meta: CheckpointMeta,
+  options: { createdAt?: string } = {},
+): { weights: Uint8Array; sidecar: CheckpointSidecar; sidecarText: string } {
+  const groups: Record<string, number> = {};
+  for (const name of Object.keys(tensors)) {
     const g = name.split('.')[0];
     groups[g] = (groups[g] ?? 0) + 1;
   }
@@ -35,7 +53,7 @@ export function encodeCheckpoint(
     weightsSha256: sha256Hex(weights),
     weightsBytes: weights.length,
     groups,
-    createdAt: new Date().toISOString(),
+    createdAt: options.createdAt ?? new Date().toISOString(),
   };
   return { weights, sidecar, sidecarText: `${JSON.stringify(sidecar, null, 2)}\n` };
 }
