@@ -80,7 +80,9 @@ export function parseCheckpointSidecar(text: string, source = '<checkpoint.json>
   if (value.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
     throw new CheckpointError(`checkpoint format ${value.formatVersion} is not supported (expected ${CHECKPOINT_FORMAT_VERSION})`, { file: source });
   }
-  return value as CheckpointSidecar;
+  // The file's own key order (zod's output follows the schema's), so that re-encoding a sidecar gives the same text.
+  const ordered = Object.fromEntries(Object.keys(raw as object).filter((k) => k in value).map((k) => [k, (value as Record<string, unknown>)[k]]));
+  return ordered as unknown as CheckpointSidecar;
 }
 
 /**
