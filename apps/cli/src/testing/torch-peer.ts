@@ -22,6 +22,13 @@ export function vqctTorch(args: string[]): void {
   if (r.status !== 0) throw new Error(`python3 -m vqct_torch ${args[0]} failed (${r.status}): ${r.stderr}`);
 }
 
+/** Runs a Python script (from TORCH_TOOLS, with `import vqct_torch` available) with arguments; throws with its stderr when it fails. */
+export function torchScript(args: string[]): string {
+  const r = spawnSync(TORCH_PYTHON, args, { cwd: TORCH_TOOLS, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`python3 ${args[0]} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
 /** Writes tensors for the Python side. */
 export async function writeTensors(file: string, tensors: Record<string, tf.Tensor>): Promise<void> {
   const out: Record<string, SafetensorsTensor> = {};
