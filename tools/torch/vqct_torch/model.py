@@ -39,7 +39,7 @@ class VQCT(nn.Module):
             self.loss.discriminator = NLayerDiscriminator(*discriminator)
 
     def encode(self, x):
-        """x [b, c, H, W] in [-1, 1] -> (z_q, tokens int32 [b, h, w, k+1], margin [b, h, w])."""
+        """x [b, c, H, W] in [-1, 1] -> (z_q, quantizer loss, tokens int32 [b, h, w, k+1], margin [b, h, w])."""
         return self.quantize(self.quant_conv(self.encoder(x)))
 
     def decode(self, z_q):
@@ -47,6 +47,11 @@ class VQCT(nn.Module):
 
     def decode_tokens(self, tokens):
         return self.decode(self.quantize.lookup(tokens))
+
+    def forward(self, x):
+        """Training forward, as taming's VQModel: (reconstruction, quantizer loss)."""
+        z_q, loss, _, _ = self.encode(x)
+        return self.decode(z_q), loss
 
     def reconstruct(self, x):
         return self.decode(self.encode(x)[0])
@@ -105,7 +110,7 @@ def nchw_to_nhwc(x):
 @torch.no_grad()
 def run(model, images_nhwc, tokens=None):
     """What the tests compare with vqct: tokens, margins, reconstruction (NHWC), and the decoding of given tokens."""
-    z_q, toks, margin = model.encode(nhwc_to_nchw(images_nhwc))
+    z_q, _, toks, margin = model.encode(nhwc_to_nchw(images_nhwc))
     out = {'tokens': toks, 'margin': margin, 'reconstruction': nchw_to_nhwc(model.decode(z_q))}
     if tokens is not None:
         out['decoded'] = nchw_to_nhwc(model.decode_tokens(tokens))

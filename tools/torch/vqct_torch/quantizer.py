@@ -38,6 +38,8 @@ class DualQuantizer(nn.Module):
         self.top_k = int(quantizer.get('top_k', 2))
         self.k_adj = int(quantizer['k_adj'])
         self.k_noun = int(quantizer['k_noun'])
+        self.beta = float(quantizer.get('beta', 0.25))
+        self.legacy = bool(quantizer.get('legacy', True))
         if self.kind == 'vqct':
             if prior is None:
                 raise ValueError("the 'vqct' quantizer needs the prior (prior.* entries or --prior)")
@@ -83,35 +85,48 @@ class DualQuantizer(nn.Module):
             return self.gcn(self.x, self.edge_index, self.norm)
         return self.code_book_mapping(self.x)
 
-    def forward(self, z):
-        """z [b, channels, h, w] -> (z_q [b, channels, h, w], tokens int32 [b, h, w, t], margin [b, h, w]).
+    def _loss(self, z, q):
+        # The authors' (taming legacy=True) placement: beta on the codebook term.
+        commit, codebook = torch.mean((q.detach() - z) ** 2), torch.mean((q - z.detach()) ** 2)
+        return commit + self.beta * codebook if self.legacy else codebook + self.beta * commit
 
-        margin: the smallest gap between consecutive sorted distances that decide the
-        tokens (k-th vs (k+1)-th adjective and their order, 1st vs 2nd noun): where it
-        is ~0 the tokens depend on rounding (a tie).
+    def forward(self, z):
+        """z [b, channels, h, w] -> (z_q, loss, tokens int32 [b, h, w, t], margin [b, h, w]).
+
+        In training mode z_q is straight-through (z + sg(q - z)) and loss is the sum over
+        the halves of the quantizer loss (METHOD.md section 3). margin: the smallest gap
+        between consecutive sorted distances that decide the tokens (k-th vs (k+1)-th
+        adjective and their order, 1st vs 2nd noun): where it is ~0 the tokens depend on
+        rounding (a tie).
         """
         b, c, h, w = z.shape
         flat = z.permute(0, 2, 3, 1).reshape(-1, c)
         codes = self.codebook()
         adj, noun = codes[:self.k_adj], codes[self.k_adj:]
         zn = flat[:, -self.e:]
-        dn = _distances(zn, noun)
-        sn, nidx = dn.topk(min(2, noun.shape[0]), dim=1, largest=False)
+        with torch.no_grad():
+            dn = _distances(zn, noun)
+            sn, nidx = dn.topk(min(2, noun.shape[0]), dim=1, largest=False)
         margin = sn[:, 1] - sn[:, 0] if sn.shape[1] > 1 else torch.full_like(sn[:, 0], float('inf'))
         qn = noun[nidx[:, 0]]
+        loss = self._loss(zn, qn)
         if self.k_adj == 0:
             q, tokens = qn, nidx[:, :1]
         else:
-            da = _distances(flat[:, :self.e], adj)
+            za = flat[:, :self.e]
             m = min(self.top_k + 1, adj.shape[0])
-            sa, aidx = da.topk(m, dim=1, largest=False)
+            with torch.no_grad():
+                sa, aidx = _distances(za, adj).topk(m, dim=1, largest=False)
             if m > 1:
                 margin = torch.minimum(margin, (sa[:, 1:] - sa[:, :-1]).min(dim=1).values)
             aidx = aidx[:, :self.top_k]
             qa = adj[aidx].mean(dim=1)
+            loss = loss + self._loss(za, qa)
             q, tokens = torch.cat([qa, qn], dim=1), torch.cat([aidx, nidx[:, :1]], dim=1)
+        if self.training:
+            q = flat + (q - flat).detach()
         z_q = q.reshape(b, h, w, c).permute(0, 3, 1, 2).contiguous()
-        return z_q, tokens.reshape(b, h, w, -1).int(), margin.reshape(b, h, w)
+        return z_q, loss, tokens.reshape(b, h, w, -1).int(), margin.reshape(b, h, w)
 
     def lookup(self, tokens):
         """tokens int [b, h, w, t] -> z_q [b, channels, h, w]: mean of the adjective codes ; the noun code."""
