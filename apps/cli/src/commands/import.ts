@@ -102,6 +102,7 @@ Examples:
       const checkpoint = join(opts.output, 'last.json');
       out.result({ output: opts.output, checkpoint, step: built.sidecar.step, groups: built.sidecar.groups, identical: built.identical, weightsSha256: built.sidecar.weightsSha256, prior: prior != null, ignored: ck.ignored }, () => [
         `${checkpoint}: step ${built.sidecar.step}, ${Object.entries(built.sidecar.groups).map(([g, c]) => `${g} ${c}`).join(', ')}${built.identical ? ' (byte-identical to the exported checkpoint)' : ''}`,
+        ...(ck.carriedSidecar != null && !built.identical ? ['  the weights differ from the exported checkpoint; its record (step, metrics, data order) was kept'] : []),
         ...ck.ignored.slice(0, 5).map((l) => `  ignored ${l}`),
       ]);
     });

@@ -132,12 +132,12 @@ export function decodeTorchCheckpoint(bytes: Uint8Array, options: { source?: str
   try {
     parsed = decodeSafetensors(bytes, { source: file });
   } catch (e) {
-    if (isVqctError(e)) throw new FormatError(`${e.message} (a Lightning .ckpt is a pickle: convert it with tools/torch/ckpt_to_safetensors.py first)`, { file, cause: e });
+    if (isVqctError(e)) throw new FormatError(`${e.message} (a Lightning .ckpt is a pickle: convert it with tools/torch/ckpt_to_safetensors.py, in the vqct repository, first)`, { file, cause: e });
     throw e;
   }
   const { tensors, metadata: md } = parsed;
   if (md.format !== TORCH_CHECKPOINT_FORMAT) {
-    throw new FormatError(`not a vqct torch file (metadata "format" is ${JSON.stringify(md.format)}, expected "${TORCH_CHECKPOINT_FORMAT}"); convert a state_dict with tools/torch/ckpt_to_safetensors.py`, { file });
+    throw new FormatError(`not a vqct torch file (metadata "format" is ${JSON.stringify(md.format)}, expected "${TORCH_CHECKPOINT_FORMAT}"); convert a state_dict with tools/torch/ckpt_to_safetensors.py (vqct repository)`, { file });
   }
   if (md.format_version !== String(TORCH_CHECKPOINT_FORMAT_VERSION)) {
     throw new FormatError(`torch file format_version ${JSON.stringify(md.format_version)} is not supported (this build reads ${TORCH_CHECKPOINT_FORMAT_VERSION})`, { file });
