@@ -83,3 +83,5 @@ export type { ForwardContext } from './model/layers/context';
 export { tokenWords, positionWords } from './tokens/token-words';
 export type { TokenVocabulary } from './tokens/token-words';
 // --- end model
+export { FUSED_KERNELS, hasFusedKernel, disableFusedKernels } from './fused/fused-kernels';
+export type { FusedKernelName } from './fused/fused-kernels';

@@ -16,6 +16,7 @@ const CONV_BACKWARD = aten('convolution_backward');
 const PAD = aten('constant_pad_nd');
 const SLICE = aten('slice.Tensor');
 const ZEROS = aten('zeros');
+const EMPTY = aten('empty.memory_format');
 const TO_NCHW = [0, 3, 1, 2];
 const TO_NHWC = [0, 2, 3, 1];
 
@@ -50,13 +51,26 @@ function forward(b: TorchBackend, x: TensorInfo, filter: TensorInfo, info: ConvI
   return bias != null && !flatBias ? b.t(aten('add.Tensor'), y, b.input(bias)) : y;
 }
 
-/** dx of a conv: the transposed conv of dy, cropped to tfjs's padding. */
+/**
+ * dx of a conv: ATen's convolution_backward (oneDNN's backward-data) where tfjs's
+ * padding is symmetric, against an uninitialised channels_last input of the right
+ * shape (only its shape and layout are read); else the transposed conv of dy,
+ * cropped to tfjs's padding.
+ */
 function backpropInput(b: TorchBackend, dy: TensorInfo, filter: TensorInfo, info: ConvInfo, depthwise: boolean): TensorInfo {
   const w = weightOf(b, b.input(filter), filter.shape, depthwise);
   const groups = depthwise ? info.inChannels : 1;
   const dyN = b.t(PERMUTE, b.input(dy), TO_NCHW);
-  let full = b.temp(CONV_T, [dyN, w, null, [info.strideHeight, info.strideWidth], [0, 0], [0, 0], groups, [info.dilationHeight, info.dilationWidth]]);
-  const { top, left } = info.padInfo;
+  const { top, bottom, left, right } = info.padInfo;
+  const stride = [info.strideHeight, info.strideWidth];
+  const dilation = [info.dilationHeight, info.dilationWidth];
+  if (top === bottom && left === right) {
+    const shape = [info.batchSize, info.inChannels, info.inHeight, info.inWidth];
+    const like = b.t(EMPTY, shape, 'float32', null, b.device, null, 'channels_last');
+    const [dx] = b.runAll(CONV_BACKWARD, [dyN, like, w, null, stride, [top, left], dilation, false, [0, 0], groups, [true, false, false]]);
+    return b.output(b.temp(aten('contiguous'), [b.t(PERMUTE, dx.id, TO_NHWC)]), 'float32');
+  }
+  let full = b.temp(CONV_T, [dyN, w, null, stride, [0, 0], [0, 0], groups, dilation]);
   const needH = top + info.inHeight - full.shape[2];
   const needW = left + info.inWidth - full.shape[3];
   if (needH > 0 || needW > 0) full = b.temp(PAD, [full.id, [0, Math.max(0, needW), 0, Math.max(0, needH)], 0]);
