@@ -8,6 +8,8 @@ import { registerDecode } from './commands/decode';
 import { registerReconstruct } from './commands/reconstruct';
 import { registerTokens } from './commands/tokens';
 import { registerEval } from './commands/eval';
+import { registerExport } from './commands/export';
+import { registerImport } from './commands/import';
 import { cliVersion } from './versions';
 
 /**
@@ -42,6 +44,8 @@ export function buildProgram(): Command {
   registerReconstruct(program);
   registerTokens(program);
   registerEval(program);
+  registerExport(program);
+  registerImport(program);
   // Subcommands inherit exitOverride so usage errors reach our error mapping.
   const override = (cmd: Command): void => {
     cmd.exitOverride();
