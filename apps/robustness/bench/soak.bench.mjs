@@ -1,7 +1,7 @@
 // Soak: several thousand training steps of the tiny preset (narrowed, as the fuzzer's
 // run), then thousands of encode/decode round trips the way the playground's engine
 // makes them. tf.memory().numTensors must stay flat, RSS within a stated bound.
-// Full: 3,000 steps + 3,000 round trips (~30 min on 2 cores); --quick: 30 + 30.
+// Full: 3,000 steps + 3,000 round trips (~30 min on 2 cores); --quick: 10 + 10.
 import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend } from '@vqct/backend-node';
 import { seededBenchmarkPrior } from '@vqct/prior';
@@ -13,8 +13,8 @@ import { backendLabel, quick, report } from '../../../bench/lib.mjs';
 
 /** RSS may grow at most this much from the end of warm-up to the end (MiB). */
 const RSS_BOUND_MIB = 64;
-const STEPS = Number(process.env.VQCT_SOAK_STEPS ?? (quick ? 30 : 3000));
-const TRIPS = Number(process.env.VQCT_SOAK_TRIPS ?? (quick ? 30 : 3000));
+const STEPS = Number(process.env.VQCT_SOAK_STEPS ?? (quick ? 10 : 3000));
+const TRIPS = Number(process.env.VQCT_SOAK_TRIPS ?? (quick ? 10 : 3000));
 const WARMUP = Math.max(5, Math.floor(STEPS / 20));
 
 const backend = await useNodeBackend();

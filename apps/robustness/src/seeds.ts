@@ -42,6 +42,8 @@ export interface SeedFiles {
   runDir: string;
   tokensJson: Uint8Array;
   tokensNpy: Uint8Array;
+  /** The run's checkpoint as `vqct export --format torch` writes it. */
+  torchFile: Uint8Array;
   images: FileSet;
   corpusLines: string[];
   tamingYaml: Uint8Array;
@@ -73,6 +75,7 @@ export async function buildSeedFiles(): Promise<SeedFiles> {
     const imgs = ['fmnist-bag-0.png', 'photo-cat.png'].map((f) => join(FIXTURE_IMAGES, f));
     cli(['encode', ...imgs, '--checkpoint', 'run', '-o', 'tokens.json'], work);
     cli(['encode', ...imgs, '--checkpoint', 'run', '-o', 'tokens.npy'], work);
+    cli(['export', '--checkpoint', 'run', '-o', 'model.torch.safetensors'], work);
     writeFileSync(join(work, 'done'), '');
     if (!existsSync(join(cache, 'done'))) {
       rmSync(cache, { recursive: true, force: true });
@@ -94,6 +97,7 @@ export async function buildSeedFiles(): Promise<SeedFiles> {
     runDir: join(cache, 'run'),
     tokensJson: new Uint8Array(readFileSync(join(cache, 'tokens.json'))),
     tokensNpy: new Uint8Array(readFileSync(join(cache, 'tokens.npy'))),
+    torchFile: new Uint8Array(readFileSync(join(cache, 'model.torch.safetensors'))),
     images,
     corpusLines,
     tamingYaml: new Uint8Array(readFileSync(join(FIXTURES, 'taming.yaml'))),

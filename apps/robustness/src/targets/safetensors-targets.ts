@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { decodeSafetensors } from '@vqct/core';
 import { loadPrior } from '@vqct/prior/node';
 import { transferNetFromSafetensors } from '@vqct/transfer-net';
+import { decodeTorchCheckpoint } from '@vqct/vq';
 import type { Seed } from '../case';
 import { BYTE_MUTATORS } from '../mutate/bytes';
 import { SAFETENSORS_MUTATORS, safetensorsRegions } from '../mutate/safetensors';
@@ -75,4 +76,17 @@ export const transferNetTarget: Target = {
     const net = transferNetFromSafetensors(new Uint8Array(readFileSync(file)), ctx.seeds.prior, { source: file });
     net.dispose();
   },
+};
+
+/** `vqct import --format torch`: the file `vqct export` writes (taming names, the prior beside the weights). */
+export const torchFileTarget: Target = {
+  name: 'torch file (vqct import)',
+  reader: '@vqct/vq decodeTorchCheckpoint',
+  seeds: (ctx) => [stSeed('torch export', 'model.torch.safetensors', ctx.seeds.torchFile)],
+  mutators: MUTATORS,
+  run: async (dir, main) => {
+    const file = join(dir, main);
+    decodeTorchCheckpoint(new Uint8Array(readFileSync(file)), { source: file });
+  },
+  cli: (_dir, main) => ({ args: ['import', main, '-o', 'out'], output: 'out' }),
 };
