@@ -101,7 +101,7 @@ async function main() {
     writeFileSync(npmrc, '');
     const published = run('pnpm', ['publish', '-r', '--dry-run', '--no-git-checks'], root, { env: { npm_config_userconfig: npmrc, NPM_TOKEN: '', NODE_AUTH_TOKEN: '' } });
     for (const { pkg } of publishablePackages()) check(published.includes(`${pkg.name}@${pkg.version}`), `${pkg.name}@${pkg.version}: dry-run publish`);
-    check(!/@vqct\/(playground|experiments)@/.test(published), 'private apps are not published');
+    check(!/@vqct\/(playground|experiments|robustness)@/.test(published), 'private apps are not published');
 
     step('npm install (tarballs + tfjs-core, outside the workspace)');
     const libs = ['@vqct/core', '@vqct/prior', '@vqct/transfer-net', '@vqct/vq', '@vqct/backend-node', '@vqct/backend-web'];
