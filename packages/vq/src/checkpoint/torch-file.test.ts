@@ -108,6 +108,9 @@ describe('torch files', () => {
     expect(bad({ ...t, 'quantize.something.weight': t['post_quant_conv.bias'] }, file.metadata)).toThrow(/b\.safetensors: tensors with no vqct counterpart .*: quantize\.something\.weight/);
     expect(bad({ ...t, 'quant_conv.weight': { dtype: 'F64', shape: [1], data: new Float64Array(1) } }, file.metadata)).toThrow(/"quant_conv\.weight" is F64; vqct reads float32/);
     expect(bad(t, { ...file.metadata, format: 'x' })).toThrow(/not a vqct torch file/);
+    // A conv weight of the wrong rank names the file too (the fuzzer found it without).
+    const conv = t['quant_conv.weight'];
+    expect(bad({ ...t, 'quant_conv.weight': { ...conv, shape: [...conv.shape, 1] } }, file.metadata)).toThrow(/b\.safetensors: "quant_conv\.weight" has shape \[.*, 1\]; a conv tensor must have rank 4/);
     const { ddconfig: _d, ...noDd } = file.metadata;
     expect(bad(t, noDd)).toThrow(/metadata "ddconfig" and "quantizer" \(JSON objects\) are required/);
     const dd = { ...JSON.parse(file.metadata.ddconfig), ch: 64 };

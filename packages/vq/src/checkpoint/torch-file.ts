@@ -160,7 +160,14 @@ export function decodeTorchCheckpoint(bytes: Uint8Array, options: { source?: str
       unknown.push(name);
       continue;
     }
-    const moved = fromTorchLayout(checkFloat(t, name, file), t.shape, mapped.layout, name);
+    let moved: ReturnType<typeof fromTorchLayout>;
+    try {
+      moved = fromTorchLayout(checkFloat(t, name, file), t.shape, mapped.layout, name);
+    } catch (e) {
+      // The layout check knows the tensor, not the file: name it (found by the fuzzer, docs/robustness.md).
+      if (e instanceof FormatError && e.file == null) throw new FormatError(e.message, { file, cause: e });
+      throw e;
+    }
     out[mapped.name] = { dtype: t.dtype, shape: moved.shape, data: moved.data };
   }
   if (unknown.length > 0) {
