@@ -50,7 +50,7 @@ export interface SeedFiles {
 }
 
 function cli(args: string[], cwd: string): void {
-  const r = spawnSync(process.execPath, [CLI_BIN, ...args, '--quiet'], { cwd, encoding: 'utf8', env: { ...process.env, VQCT_WASM_THREADS: '1' } });
+  const r = spawnSync(process.execPath, [CLI_BIN, ...args, '--quiet'], { cwd, encoding: 'utf8', env: { ...process.env, VQCT_BACKEND: process.env.VQCT_BACKEND ?? 'wasm', VQCT_WASM_THREADS: '1' } });
   if (r.status !== 0) throw new Error(`vqct ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
 }
 

@@ -7,10 +7,12 @@ export interface Child {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number }>;
 }
 
-/** Spawns the built CLI (one wasm thread, no colour) in `cwd`. */
+/** Spawns the built CLI (wasm at one thread unless VQCT_BACKEND says otherwise, no colour) in `cwd`. */
 export function startVqct(args: string[], cwd: string, env: Record<string, string> = {}): Child {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [CLI_BIN, ...args], { cwd, env: { ...process.env, VQCT_WASM_THREADS: '1', FORCE_COLOR: '0', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // wasm unless told otherwise: on 2 cores the tiny model trains ~4x faster there than on torch.
+  const backend = process.env.VQCT_BACKEND ?? 'wasm';
+  const proc = spawn(process.execPath, [CLI_BIN, ...args], { cwd, env: { ...process.env, VQCT_BACKEND: backend, VQCT_WASM_THREADS: '1', FORCE_COLOR: '0', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number }>((resolve, reject) => {
