@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataOrderState, TrainerCallbacks, TrainerState } from '@vqct/vq';
 import { BatchLoader, restoreVariables, Trainer } from '@vqct/vq';
@@ -49,6 +49,7 @@ export async function trainTransformer(o: TrainTransformerOptions): Promise<Trai
     const trainer = new Trainer(step, loader, { steps: t.steps, seed: t.seed, checkpointEvery: t.checkpointEvery, sampleEvery: 0, sampleCount: 0 }, {
       ...o.callbacks,
       onCheckpoint: async (state) => {
+        mkdirSync(dir(), { recursive: true });
         saveCheckpoint(dir(), step.state(), {
           modelConfig: o.model.config, trainConfig: o.record ?? t, priorDigest: o.tokenizerDigest, ...state,
         });
