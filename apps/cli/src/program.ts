@@ -8,6 +8,9 @@ import { registerDecode } from './commands/decode';
 import { registerReconstruct } from './commands/reconstruct';
 import { registerTokens } from './commands/tokens';
 import { registerEval } from './commands/eval';
+import { registerTransformer } from './commands/transformer';
+import { registerSample } from './commands/sample';
+import { registerEdit } from './commands/edit';
 import { cliVersion } from './versions';
 
 /**
@@ -42,6 +45,9 @@ export function buildProgram(): Command {
   registerReconstruct(program);
   registerTokens(program);
   registerEval(program);
+  registerTransformer(program);
+  registerSample(program);
+  registerEdit(program);
   // Subcommands inherit exitOverride so usage errors reach our error mapping.
   const override = (cmd: Command): void => {
     cmd.exitOverride();
