@@ -50,4 +50,49 @@ Ctrl-C stops after the current step and saves a checkpoint (exit code 130); --re
       out.result(r, () => summary(r));
       if (r.stopped === 'interrupted') process.exitCode = 130;
     });
+  registerTransformerEval(t);
+}
+
+/** `vqct transformer eval`: class faithfulness of a class-conditioned transformer, and a sample grid per class. */
+export function registerTransformerEval(t: Command): void {
+  t.command('eval')
+    .description('class faithfulness: a small CNN trained on real images classifies decoded class-conditioned samples')
+    .requiredOption('-c, --checkpoint <path>', 'a class-conditioned `vqct transformer train` run or checkpoint')
+    .option('--tokenizer <path>', 'the tokenizer, when it moved')
+    .option('--samples-per-class <n>', 'samples drawn per class', intOption('--samples-per-class'), 10)
+    .option('--classifier-per-class <n>', 'real training images per class for the classifier', intOption('--classifier-per-class'), 500)
+    .option('--classifier-steps <n>', 'classifier training steps (batch 64)', intOption('--classifier-steps'), 600)
+    .option('--temperature <t>', 'sampling temperature', (v) => Number(v), 1)
+    .option('--top-k <k>', 'top-k (0: all)', intOption('--top-k'), 0)
+    .option('--top-p <p>', 'top-p (1: all)', (v) => Number(v), 1)
+    .option('--seed <n>', 'sampling seed (class c uses seed + c)', intOption('--seed'), 0)
+    .option('--grid <file.png>', 'write the samples as a grid, one row per class')
+    .action(async (opts: { checkpoint: string; tokenizer?: string; samplesPerClass: number; classifierPerClass: number; classifierSteps: number; temperature: number; topK: number; topP: number; seed: number; grid?: string }, cmd: Command) => {
+      const out = createOutput(cmd.optsWithGlobals<GlobalOptions>());
+      const { useNodeBackend } = await import('@vqct/backend-node');
+      out.log((await useNodeBackend()).line);
+      const { loadTransformer } = await import('../transformer/load-transformer');
+      const { classFaithfulness } = await import('../transformer/class-faithfulness');
+      const { gridImage } = await import('../transformer/grid-image');
+      const { writePng } = await import('../io/images');
+      const t = loadTransformer(opts.checkpoint, { tokenizer: opts.tokenizer });
+      try {
+        const from = t.settings.data.perClass + t.settings.data.heldOutPerClass;
+        const r = await classFaithfulness(t, { ...opts, testPerClass: 100, from }, out);
+        if (opts.grid != null) {
+          const s = t.tokenizer.imageSize;
+          await writePng(opts.grid, gridImage(r.pixels, r.samples.total, s, s, t.tokenizer.channels, r.samples.perClass), 2);
+        }
+        const { pixels: _pixels, ...report } = r;
+        out.result({ checkpoint: t.sidecarFile, step: t.step, ...report, grid: opts.grid ?? null }, () => [
+          `classifier: held-out accuracy ${(100 * r.classifier.accuracy).toFixed(1)}% on ${r.classifier.testImages} real images, ${(100 * r.classifier.reconstructionAccuracy).toFixed(1)}% on their tokenizer reconstructions`,
+          `class faithfulness: ${(100 * r.samples.faithful).toFixed(1)}% of ${r.samples.total} samples classified as the class asked for (chance 10%)`,
+          '| class | faithful | predicted (counts per class 0-9) |',
+          '|---|---|---|',
+          ...r.perClass.map((c) => `| ${c.label} ${c.name} | ${(100 * c.faithful).toFixed(0)}% | ${c.predicted.join(' ')} |`),
+        ]);
+      } finally {
+        t.dispose();
+      }
+    });
 }

@@ -6,6 +6,7 @@ import { decodeCheckpoint, parseCheckpointSidecar, restoreVariables } from '@vqc
 import { TokenTransformer } from '@vqct/transformer';
 import { loadForInference, resolveCheckpointSidecar, type LoadedCheckpoint } from '../checkpoint';
 import type { TransformerRunSettings } from './settings';
+import { TOKENIZER_DIR } from './settings';
 
 /** A transformer checkpoint with the tokenizer its tokens belong to. */
 export interface LoadedTransformer {
@@ -20,7 +21,7 @@ export interface LoadedTransformer {
 /**
  * Loads `vqct transformer train`'s checkpoint (a run folder, its checkpoints
  * folder or a sidecar): the settings are in the sidecar, the tokenizer is
- * the one recorded there (or `tokenizer`, which must have the same weights).
+ * its copy in checkpoints/tokenizer/ (or `tokenizer`, which must have the same weights).
  *
  * @example
  * const t = loadTransformer('runs/t'); const tokens = await sampleTokens(t.model, { count: 4 }); t.dispose();
@@ -33,7 +34,8 @@ export function loadTransformer(path: string, options: { tokenizer?: string } = 
   const weightsFile = join(dirname(sidecarFile), sidecar.weightsFile);
   if (!existsSync(weightsFile)) throw new CheckpointError(`the weights file ${sidecar.weightsFile} named by the sidecar is missing`, { file: sidecarFile });
   const tensors = decodeCheckpoint(new Uint8Array(readFileSync(weightsFile)), sidecar, { source: weightsFile, modelConfig: settings.model });
-  const tokenizer = loadForInference(options.tokenizer ?? settings.tokenizer.checkpoint);
+  const copy = join(dirname(sidecarFile), TOKENIZER_DIR, 'tokenizer.json');
+  const tokenizer = loadForInference(options.tokenizer ?? (existsSync(copy) ? copy : settings.tokenizer.checkpoint));
   if (tokenizer.sidecar.weightsSha256 !== settings.tokenizer.weightsSha256) {
     tokenizer.dispose();
     throw new CheckpointError(`the tokenizer (weights sha256 ${tokenizer.sidecar.weightsSha256.slice(0, 12)}...) is not the one this transformer was trained on (${settings.tokenizer.weightsSha256.slice(0, 12)}...); pass --tokenizer`, { file: options.tokenizer ?? settings.tokenizer.checkpoint });

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '@vqct/core';
 import type { StepEvent } from '@vqct/vq';
 import { downsampleFactor } from '@vqct/vq';
@@ -14,6 +14,7 @@ import { createTrainProgress } from '../train/train-progress';
 import { encodeImages } from './encode-images';
 import { FASHION_MNIST_CAPTIONS, FASHION_MNIST_CLASSES, labeledMnist } from './labeled-data';
 import type { ConditionKind, TransformerRunSettings, TransformerTrainFlags } from './settings';
+import { TOKENIZER_DIR } from './settings';
 import { resolve } from 'node:path';
 
 /** The `--json` result of `vqct transformer train`. */
@@ -69,6 +70,20 @@ function freshSettings(flags: TransformerTrainFlags, ck: LoadedCheckpoint, sidec
 }
 
 /**
+ * Copies the tokenizer checkpoint (sidecar, weights, prior) into
+ * checkpoints/tokenizer/, so that the transformer's checkpoints folder stands
+ * alone (the tokenizer's own run keeps only its newest checkpoints).
+ */
+function copyTokenizer(ck: LoadedCheckpoint, run: RunDir): void {
+  const dir = join(run.checkpoints, TOKENIZER_DIR);
+  mkdirSync(dir, { recursive: true });
+  const from = dirname(ck.sidecarFile);
+  copyFileSync(ck.sidecarFile, join(dir, 'tokenizer.json'));
+  copyFileSync(join(from, ck.sidecar.weightsFile), join(dir, ck.sidecar.weightsFile));
+  if (ck.priorFile != null) copyFileSync(ck.priorFile, join(dir, basename((ck.settings.prior?.file ?? 'prior.safetensors'))));
+}
+
+/**
  * Token sequences of a run's train and held-out splits: labeled images of
  * each class, encoded by the tokenizer, with the run's condition as prefix.
  */
@@ -107,7 +122,7 @@ export async function runTransformerTraining(flags: TransformerTrainFlags, out: 
       throw new ConfigError(`--resume: cannot read the run's settings (${(e as Error).message.split('\n')[0]})`, { file: run.file('run.json'), cause: e });
     }
     if (flags.steps != null) settings.train = { ...settings.train, steps: flags.steps };
-    ck = loadForInference(settings.tokenizer.checkpoint);
+    ck = loadForInference(join(run.checkpoints, TOKENIZER_DIR, 'tokenizer.json'));
     if (ck.sidecar.weightsSha256 !== settings.tokenizer.weightsSha256) {
       ck.dispose();
       throw new ConfigError('--resume: the tokenizer checkpoint changed since this run started (weights sha256 differs)', { file: settings.tokenizer.checkpoint });
@@ -123,6 +138,7 @@ export async function runTransformerTraining(flags: TransformerTrainFlags, out: 
       throw e;
     }
     run = RunDir.create(flags.out);
+    copyTokenizer(ck, run);
   }
   const model = new TokenTransformer(settings.model, { seed: settings.train.seed });
   const signals: Array<[NodeJS.Signals, () => void]> = [];
@@ -200,7 +216,3 @@ export async function runTransformerTraining(flags: TransformerTrainFlags, out: 
   }
 }
 
-/** The checkpoints folder of a transformer run. */
-export function transformerCheckpoints(runDir: string): string {
-  return join(runDir, 'checkpoints');
-}

@@ -1,5 +1,8 @@
 import type { TransformerConfig, TransformerTrainOptions } from '@vqct/transformer';
 
+/** Where a transformer run keeps its copy of the tokenizer checkpoint (inside checkpoints/). */
+export const TOKENIZER_DIR = 'tokenizer';
+
 /** What condition a transformer run trains with. */
 export type ConditionKind = 'none' | 'class' | 'words';
 
@@ -7,7 +10,7 @@ export type ConditionKind = 'none' | 'class' | 'words';
 export interface TransformerRunSettings {
   format: 'vqct-transformer-run';
   version: 1;
-  /** The tokenizer the tokens come from: its checkpoint sidecar (absolute) and weights digest. */
+  /** The tokenizer the tokens come from: where it was (absolute; a copy is in checkpoints/tokenizer/) and its weights digest. */
   tokenizer: { checkpoint: string; weightsSha256: string };
   data: { source: string; perClass: number; heldOutPerClass: number };
   condition: ConditionKind;
