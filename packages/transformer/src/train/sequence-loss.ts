@@ -13,9 +13,11 @@ export interface SequenceNll {
 /** Per-row -log softmax(logits)[target]. @param logits [n, c] @param targets int32 [n] @returns [n] */
 export function crossEntropyRows(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
   return tf.tidy(() => {
-    const lse = tf.logSumExp(logits, 1);
-    const picked = tf.sum(tf.mul(logits, tf.oneHot(targets, logits.shape[1])), 1);
-    return tf.sub(lse, picked) as tf.Tensor1D;
+    const [n, c] = logits.shape;
+    // logSoftmax has its own gradient (tf.logSumExp's goes through an [n, c] Equal for
+    // the max); the target entries by a gather on the flat result, no [n, c] one-hot.
+    const flat = tf.add(tf.mul(tf.range(0, n, 1, 'int32'), tf.scalar(c, 'int32')), targets);
+    return tf.neg(tf.gather(tf.reshape(tf.logSoftmax(logits), [n * c]), flat)) as tf.Tensor1D;
   });
 }
 
