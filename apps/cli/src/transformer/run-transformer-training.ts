@@ -10,6 +10,7 @@ import { loadForInference, resolveCheckpointSidecar, type LoadedCheckpoint } fro
 import type { Output } from '../output';
 import { RunDir } from '../run-dir';
 import { writeLossPlot } from '../train/plots';
+import { stopOnSignals } from '../train/stop-signals';
 import { createTrainProgress } from '../train/train-progress';
 import { encodeImages } from './encode-images';
 import { FASHION_MNIST_CAPTIONS, FASHION_MNIST_CLASSES, labeledMnist } from './labeled-data';
@@ -141,7 +142,7 @@ export async function runTransformerTraining(flags: TransformerTrainFlags, out: 
     copyTokenizer(ck, run);
   }
   const model = new TokenTransformer(settings.model, { seed: settings.train.seed });
-  const signals: Array<[NodeJS.Signals, () => void]> = [];
+  let signals: { dispose(): void } | null = null;
   try {
     out.log(`tokenizer: ${settings.tokenizer.checkpoint} (grid ${settings.model.tokens.grid.join('x')}, ${settings.model.tokens.adjectives} adjectives + 1 noun per position, ${settings.model.tokens.kAdj} + ${settings.model.tokens.kNoun} words)`);
     out.log(`transformer: ${model.parameterCount().toLocaleString('en-US')} parameters, ${settings.model.layers} layers, ${settings.model.heads} heads, embedding ${settings.model.embedding}, block ${settings.model.blockSize}, condition ${settings.condition}`);
@@ -151,17 +152,8 @@ export async function runTransformerTraining(flags: TransformerTrainFlags, out: 
     const deadline = flags.maxMinutes != null ? Date.now() + flags.maxMinutes * 60_000 : Infinity;
     const progress = createTrainProgress(out, settings.train.steps, Number.isFinite(deadline) ? deadline : undefined);
     let stop: 'interrupted' | 'time-limit' | null = null;
-    const onSignal = (sig: NodeJS.Signals) => () => {
-      if (stop === 'interrupted') process.exit(130);
-      stop = 'interrupted';
-      progress.stop();
-      out.log(`${sig}: stopping after this step and saving a checkpoint (${sig} again to quit at once)`);
-    };
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-      const h = onSignal(sig);
-      signals.push([sig, h]);
-      process.on(sig, h);
-    }
+    let saved = -1;
+    signals = stopOnSignals(out, progress, () => { stop = 'interrupted'; }, () => saved);
     const events: StepEvent[] = [];
     const t0 = Date.now();
     const end = await trainTransformer({
@@ -177,7 +169,7 @@ export async function runTransformerTraining(flags: TransformerTrainFlags, out: 
           run.appendMetrics({ step: e.step, epoch: e.epoch, time: (Date.now() - started) / 1000, sequencesPerSecond: e.imagesPerSecond, ...e.losses });
           progress.step(e);
         },
-        onCheckpoint: () => run.commit(),
+        onCheckpoint: (state) => { saved = state.step; run.commit(); },
       },
     });
     progress.stop();
@@ -210,7 +202,7 @@ export async function runTransformerTraining(flags: TransformerTrainFlags, out: 
     run.abandon();
     throw e;
   } finally {
-    for (const [sig, h] of signals) process.off(sig, h);
+    signals?.dispose();
     model.dispose();
     ck.dispose();
   }
