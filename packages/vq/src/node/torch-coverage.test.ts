@@ -75,7 +75,7 @@ describe.runIf(torchAvailability().available)('kernel coverage of the torch back
   it('a VQCT-quantizer training step (k nearest adjectives, nearest noun) and token decoding', async () => {
     const before = tf.memory().numTensors;
     const config = resolveVqModelConfig('tiny');
-    const codes = tf.tidy(() => tf.randomNormal([config.kAdj + config.kNoun, config.codeDim], 0, 1, 'float32', 1));
+    const codes = tf.tidy(() => tf.randomNormal([config.kAdj + config.kNoun, config.codeDim], 0, 1, 'float32', 1) as tf.Tensor2D);
     const source = new VariableCodebookSource(config.kAdj, config.kNoun, codes);
     codes.dispose();
     const model = createVqModel(config, { codebook: source, seed: 1 });
