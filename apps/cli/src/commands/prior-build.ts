@@ -5,6 +5,7 @@ import { priorDigest } from '@vqct/prior';
 import { buildPrior, savePrior, type BuildPriorOptions, type BuildPriorProgress, type BuildPriorReport } from '@vqct/prior/node';
 import type { Command } from 'commander';
 import { createOutput, type GlobalOptions, type Output } from '../output';
+import { resolveNamedCorpus } from '../emoji-corpus';
 import { createProgress } from '../progress';
 import { intOption } from './parse';
 
@@ -76,7 +77,7 @@ export async function runPriorBuild(args: PriorBuildArgs, out: Output): Promise<
   };
   try {
     const { prior, report } = await buildPrior({
-      corpus: args.corpus,
+      corpus: resolveNamedCorpus(args.corpus) ?? args.corpus,
       format: args.format,
       embeddings: args.embeddings,
       minCount: args.minCount,
@@ -98,7 +99,7 @@ export function registerPriorBuild(prior: Command): void {
   prior
     .command('build')
     .description('build a codebook prior from a caption corpus (default: the embedded WordNet corpus)')
-    .option('--corpus <path>', 'captions: a text file (one per line), JSONL, COCO captions JSON or a folder of .txt files')
+    .option('--corpus <path>', 'captions: a text file (one per line), JSONL, COCO captions JSON, a folder of .txt files, or emoji / emoji+wordnet (the emoji dataset\'s names, alone or with the WordNet corpus)')
     .option('--format <format>', 'text | jsonl | coco | folder (default: from the path)')
     .option('--embeddings <source>', 'wink | FILE (GloVe/word2vec/fastText text) | clip:DIR', 'wink')
     .option('--min-count <n>', 'keep words seen more than n times', intOption('--min-count'), 10)

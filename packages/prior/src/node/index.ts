@@ -2,6 +2,7 @@ export { buildPrior, resolveBuildPriorOptions, defaultBuildPriorOptions } from '
 export type { BuildPriorOptions, ResolvedBuildPriorOptions, BuildPriorProgress, BuildPriorReport } from './build-prior';
 export { savePrior, loadPrior } from './prior-io';
 export { openCorpus, detectCorpusFormat } from './corpus/read-corpus';
+export { textsCorpus, concatCorpora } from './corpus/memory-corpus';
 export { defaultCorpus, glossDescriptions, VISUAL_LEXICOGRAPHER_FILES } from './corpus/default-corpus';
 export type { DefaultCorpusOptions } from './corpus/default-corpus';
 export type { Corpus, CorpusFormat, Description } from './corpus/description';
