@@ -8,7 +8,7 @@ import { demoTrainAndShow } from '../demo/train-and-show';
 import { numberOption } from './train';
 import { intOption } from './parse';
 import { reportLines, runPriorBuild } from './prior-build';
-import { graphNeighbours, nearestWords } from './prior-inspect';
+import { graphNeighbours, nearestLabelled } from './prior-inspect';
 
 /** Words the demo shows neighbours for, when the prior has them. */
 const SHOWCASE = ['red', 'wooden', 'bird', 'dog'];
@@ -48,7 +48,8 @@ token-map.png, loss.png and usage.png into --dir.`)
       const prior = loadPrior(output);
       const showcase = SHOWCASE.map((w) => ({ w, i: prior.words.indexOf(w) })).filter((x) => x.i >= 0).map(({ w, i }) => ({
         word: w,
-        nearest: nearestWords(prior, i, 5).map((x) => x.word),
+        pos: i < prior.kAdj ? 'adjective' : 'noun',
+        nearest: nearestLabelled(prior, i, 5),
         neighbours: graphNeighbours(prior, i, 5).map((x) => x.word),
       }));
       out.log(`demo step 2/3: training the tiny preset on fashion-mnist ${opts.steps != null ? `for ${opts.steps} steps` : `for ${opts.minutes} minutes`}`);
@@ -58,7 +59,7 @@ token-map.png, loss.png and usage.png into --dir.`)
       const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
       out.result({ prior: { output, digest, dim, ...report }, showcase, train: t, eval: shown.eval ?? null, tokenMap: shown.tokenMap ?? null, files: shown.files ?? null, seconds }, () => [
         ...reportLines(output, report, dim),
-        ...showcase.map((s) => `  ${s.word}: nearest ${s.nearest.join(', ')}; described with ${s.neighbours.join(', ') || '(none)'}`),
+        ...showcase.map((s) => `  ${s.word} (${s.pos}): nearest ${s.nearest.join(', ')}; described with ${s.neighbours.join(', ') || '(none)'}`),
         `trained ${t.step} steps in ${(t.seconds).toFixed(0)} s on ${t.backend} (${t.stepsPerSecond.toFixed(2)} steps/s, ${t.imagesPerSecond.toFixed(1)} img/s): loss ${t.loss.first.total?.toFixed(4)} -> ${t.loss.last.total?.toFixed(4)}, l1 ${t.loss.first.l1?.toFixed(4)} -> ${t.loss.last.l1?.toFixed(4)}`,
         ...(shown.eval != null ? [
           `evaluation on ${shown.eval.images} images: PSNR ${shown.eval.psnr.toFixed(2)} dB, SSIM ${shown.eval.ssim.toFixed(3)}, codes used: adjectives ${pct(shown.eval.usage.adjective)}, nouns ${pct(shown.eval.usage.noun)}`,
