@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { InputError } from '@vqct/core';
 import { writeFileAtomic } from '@vqct/core/node';
 import sharp from 'sharp';
+import { parseBackground } from '@vqct/vq/node';
 
 /** An image as bytes: HWC uint8, 1 (gray) or 3 (RGB) channels. */
 export interface RawImage {
@@ -20,11 +21,12 @@ export interface RawImage {
  * @example
  * const px = await readImage('cat.png', 32, 3); // Float32Array(32 * 32 * 3)
  */
-export async function readImage(file: string, size: number, channels: 1 | 3): Promise<Float32Array> {
+export async function readImage(file: string, size: number, channels: 1 | 3, background = 'white'): Promise<Float32Array> {
   if (!existsSync(file)) throw new InputError('no such file', { file });
   if (statSync(file).isDirectory()) throw new InputError('is a folder, expected an image file', { file });
-  let img = sharp(file, { failOn: 'error' }).rotate().resize(size, size, { fit: 'cover', position: 'centre' });
-  img = channels === 1 ? img.grayscale() : img.removeAlpha().toColourspace('srgb');
+  // Transparency is composited over the background, as in training (never dropped).
+  let img = sharp(file, { failOn: 'error' }).rotate().flatten({ background: parseBackground(background) }).resize(size, size, { fit: 'cover', position: 'centre' });
+  img = channels === 1 ? img.grayscale() : img.toColourspace('srgb');
   let data: Buffer;
   try {
     data = (await img.raw().toBuffer({ resolveWithObject: true })).data;
