@@ -9,9 +9,9 @@ import { parseEmojiSource } from './data';
  * by the embedded WordNet corpus; null for any other `--corpus`.
  *
  * @example
- * resolveNamedCorpus('emoji+wordnet'); // a Corpus of ~2,800 emoji captions + the WordNet glosses
+ * resolveNamedCorpus('emoji+wordnet')?.corpus; // ~2,800 emoji captions, then the WordNet glosses
  */
-export function resolveNamedCorpus(arg: string | undefined): Corpus | null {
+export function resolveNamedCorpus(arg: string | undefined): { corpus: Corpus; withWordnet: boolean } | null {
   if (arg == null) return null;
   const [head, ...rest] = arg.split('+');
   const emoji = parseEmojiSource(head);
@@ -19,5 +19,5 @@ export function resolveNamedCorpus(arg: string | undefined): Corpus | null {
   const withWordnet = rest.length === 1 && rest[0] === 'wordnet';
   if (rest.length > 0 && !withWordnet) return null;
   const captions = textsCorpus(`emoji captions (${emoji.styles.join(' + ')})`, emojiCaptions(emoji.styles));
-  return withWordnet ? concatCorpora([captions, defaultCorpus()]) : captions;
+  return { corpus: withWordnet ? concatCorpora([captions, defaultCorpus()]) : captions, withWordnet };
 }

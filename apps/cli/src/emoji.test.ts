@@ -19,7 +19,8 @@ describe('emoji in the CLI', () => {
   });
 
   it('builds a prior from the emoji captions; min-count decides how many words survive', SLOW, async () => {
-    const one = await runCli(['prior', 'build', '--corpus', 'emoji', '--min-count', '1', '--workers', '0', '-o', 'emoji1.safetensors', '--json'], dir);
+    // --corpus emoji defaults to min-count 1.
+    const one = await runCli(['prior', 'build', '--corpus', 'emoji', '--workers', '0', '-o', 'emoji1.safetensors', '--json'], dir);
     expect(one.code).toBe(0);
     const r1 = JSON.parse(one.stdout);
     expect(r1.corpus).toBe('emoji captions (google + twitter)');

@@ -21,6 +21,9 @@ export interface PriorBuildArgs {
   cache?: boolean;
 }
 
+/** The min-count `--corpus emoji` gets unless told: keep every word seen twice or more. */
+export const EMOJI_MIN_COUNT = 1;
+
 /** Where the vector cache of a prior lives: next to it. */
 export function vectorCacheFor(output: string): string {
   return output.replace(/(\.safetensors)?$/, '.vectors-cache.safetensors');
@@ -75,12 +78,15 @@ export async function runPriorBuild(args: PriorBuildArgs, out: Output): Promise<
       out.log(`vector cache: ${p.hits} of ${p.asked} words cached`);
     }
   };
+  const named = resolveNamedCorpus(args.corpus);
+  // ~2,800 emoji names: at the default min-count of 10 only ~50 words would be left (docs/RESULTS.md).
+  const minCount = args.minCount ?? (named != null && !named.withWordnet ? EMOJI_MIN_COUNT : undefined);
   try {
     const { prior, report } = await buildPrior({
-      corpus: resolveNamedCorpus(args.corpus) ?? args.corpus,
+      corpus: named?.corpus ?? args.corpus,
       format: args.format,
       embeddings: args.embeddings,
-      minCount: args.minCount,
+      minCount,
       maxAdjectives: args.maxAdjectives,
       maxNouns: args.maxNouns,
       workers: args.workers,
@@ -102,7 +108,7 @@ export function registerPriorBuild(prior: Command): void {
     .option('--corpus <path>', 'captions: a text file (one per line), JSONL, COCO captions JSON, a folder of .txt files, or emoji / emoji+wordnet (the emoji dataset\'s names, alone or with the WordNet corpus)')
     .option('--format <format>', 'text | jsonl | coco | folder (default: from the path)')
     .option('--embeddings <source>', 'wink | FILE (GloVe/word2vec/fastText text) | clip:DIR', 'wink')
-    .option('--min-count <n>', 'keep words seen more than n times', intOption('--min-count'), 10)
+    .option('--min-count <n>', `keep words seen more than n times (default 10; ${EMOJI_MIN_COUNT} for --corpus emoji)`, intOption('--min-count'))
     .option('--max-adjectives <n>', 'keep at most n adjectives (most frequent)', intOption('--max-adjectives'))
     .option('--max-nouns <n>', 'keep at most n nouns (most frequent)', intOption('--max-nouns'))
     .option('--workers <n>', 'tagging worker threads (0: main thread; default: CPU cores)', intOption('--workers'))
