@@ -70,3 +70,22 @@ describe('emoji in the CLI', () => {
     expect(nearestLabelled(prior, 0, 2)).toEqual(['blue/a+n', 'green/n']);
   });
 });
+
+describe('demo, first part', () => {
+  it('shows the shipped model on held-out emoji: reconstructions, a word map beside the caption, metrics', SLOW, async () => {
+    const { useNodeBackend } = await import('@vqct/backend-node');
+    await useNodeBackend({ backend: 'wasm', threads: 1 });
+    const { showPretrained } = await import('./demo/show-pretrained');
+    const logs: string[] = [];
+    const out = { json: false, quiet: false, log: (l: string) => logs.push(l), result: () => {} };
+    const r = await showPretrained({ dir, limit: 32 }, out);
+    expect(r.heldOut.images).toBe(32);
+    expect(r.heldOut.psnr).toBeGreaterThan(10);
+    expect(r.example.caption.length).toBeGreaterThan(0);
+    expect(r.example.words).toHaveLength(8);
+    const sharp = (await import('sharp')).default;
+    expect((await sharp(r.files.reconstructions).metadata()).width).toBe(16 * 32 * 4);
+    expect((await sharp(r.files.tokenMap).metadata()).width).toBe(8 * 96);
+    expect(logs.join('\n')).toMatch(/shipped emoji-32 on 32 held-out emoji/);
+  });
+});
