@@ -66,7 +66,9 @@ export const quick = process.env.VQCT_BENCH_QUICK === '1';
  * @param {{ name: string, threads: number }} report what useNodeBackend returned
  */
 export function backendLabel(report) {
-  return report.name === 'wasm' ? `wasm ${report.threads}t` : report.name;
+  if (report.name === 'wasm') return `wasm ${report.threads}t`;
+  if (report.torch != null) return `torch ${report.threads}t ${report.torch.device}`;
+  return report.name;
 }
 
 /** Debian's python3, which has PyTorch when `python3-torch` is installed. */
@@ -76,3 +78,27 @@ export const TORCH_PYTHON = '/usr/bin/python3';
 export function hasTorch() {
   return spawnSync(TORCH_PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
 }
+
+/**
+ * Runs the PyTorch CPU peer (bench/peer/torch_bench32.py) now, in this run, so a
+ * ratio always compares with a peer measured on the same machine at the same time.
+ * @param {string[]} args e.g. ['--disc'], ['--config', 'paper-256']
+ * @returns {object | null} its JSON (times in ms, with `cpu`), or null without python3-torch
+ */
+export function runPeer(args = []) {
+  if (!hasTorch()) return null;
+  const script = new URL('./peer/torch_bench32.py', import.meta.url).pathname;
+  const r = spawnSync(TORCH_PYTHON, [script, ...(quick ? ['--quick'] : []), ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`the PyTorch peer failed: ${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+/**
+ * "1.23x PyTorch wall, 1.10x by cpu-time (peer 245 / 480 ms)": ours against a peer
+ * figure measured in this run; says so when there is none.
+ */
+export function peerRatio(ours, peer) {
+  if (peer == null) return 'no PyTorch peer here (apt-get install python3-torch libopenblas0-pthread)';
+  return `${(ours.median / peer.median).toFixed(2)}x PyTorch wall, ${(ours.cpu / peer.cpu).toFixed(2)}x by cpu-time (peer ${peer.median.toFixed(0)} / ${peer.cpu.toFixed(0)} ms, same run)`;
+}
+

@@ -1,11 +1,13 @@
-"""PyTorch CPU peer for BENCH.md's bench-32 configuration.
+"""PyTorch CPU peer for BENCH.md's configurations (bench-32, paper-256).
 
 An independent PyTorch implementation of METHOD.md (VQGAN encoder/decoder,
-VQCT dual quantizer, 2-layer GCN transfer net), timed the same way as the
-TypeScript bench: medians of >= 5 steps after 2 warm-up steps, fixed seed.
-Prints one JSON object. Needs Debian's python3-torch (+ libopenblas0-pthread).
+VQCT dual quantizer, 2-layer GCN transfer net, and with --disc taming's
+PatchGAN with the adaptive weight and a discriminator update), timed the same
+way as the TypeScript bench: medians of >= 5 steps after 2 warm-up steps, fixed
+seed; wall time and process CPU time (all threads). Prints one JSON object.
+Needs Debian's python3-torch (+ libopenblas0-pthread).
 
-    /usr/bin/python3 bench/peer/torch_bench32.py [--quick]
+    /usr/bin/python3 bench/peer/torch_bench32.py [--quick] [--config paper-256] [--disc] [--runs N]
 """
 import json
 import os
@@ -22,10 +24,20 @@ torch.manual_seed(0)
 # BENCH.md's peer uses every core (2 here); Debian's torch may start with 1.
 torch.set_num_threads(int(os.environ.get('VQCT_TORCH_THREADS', os.cpu_count() or 1)))
 
-CH, CH_MULT, NRES, ATTN, Z, E, TOPK = 64, (1, 2, 2), 1, (8,), 64, 64, 2
-K_ADJ, K_NOUN, WORD_DIM, BATCH, RES = 512, 1024, 100, 8, 32
+def arg(name, default):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+
+CONFIG = arg('--config', 'bench-32')
+DISC = '--disc' in sys.argv
+if CONFIG == 'paper-256':
+    CH, CH_MULT, NRES, ATTN, Z, E, TOPK = 128, (1, 1, 2, 2, 4), 2, (16,), 256, 256, 2
+    K_ADJ, K_NOUN, WORD_DIM, BATCH, RES = 1000, 3000, 512, 1, 256
+else:
+    CH, CH_MULT, NRES, ATTN, Z, E, TOPK = 64, (1, 2, 2), 1, (8,), 64, 64, 2
+    K_ADJ, K_NOUN, WORD_DIM, BATCH, RES = 512, 1024, 100, 8, 32
 if QUICK:
-    BATCH = 2
+    BATCH = 2 if CONFIG == 'bench-32' else 1
 
 
 def norm(c):
@@ -153,6 +165,23 @@ def quantize(z, codebook, beta=0.25):
     return q.reshape(b, h, w, 2 * E).permute(0, 3, 1, 2), loss
 
 
+class PatchGAN(nn.Module):
+    """taming's NLayerDiscriminator: 64 base filters, 3 strided layers, BatchNorm, LeakyReLU 0.2."""
+
+    def __init__(self, ndf=64, layers=3):
+        super().__init__()
+        seq = [nn.Conv2d(3, ndf, 4, 2, 1), nn.LeakyReLU(0.2)]
+        mult = 1
+        for n in range(1, layers + 1):
+            prev, mult = mult, min(2 ** n, 8)
+            seq += [nn.Conv2d(ndf * prev, ndf * mult, 4, 2 if n < layers else 1, 1, bias=False), nn.BatchNorm2d(ndf * mult), nn.LeakyReLU(0.2)]
+        seq += [nn.Conv2d(ndf * mult, 1, 4, 1, 1)]
+        self.main = nn.Sequential(*seq)
+
+    def forward(self, x):
+        return self.main(x)
+
+
 enc, dec = encoder(), decoder()
 quant_conv, post_conv = nn.Conv2d(Z, 2 * E, 1), nn.Conv2d(2 * E, Z, 1)
 k = K_ADJ + K_NOUN
@@ -162,15 +191,31 @@ gcn = GCN(k, edges)
 params = [*enc.parameters(), *dec.parameters(), *quant_conv.parameters(), *post_conv.parameters(), *gcn.parameters()]
 opt = torch.optim.Adam(params, lr=1e-4, betas=(0.5, 0.9))
 x = torch.rand(BATCH, 3, RES, RES) * 2 - 1
+disc = PatchGAN() if DISC else None
+opt_d = torch.optim.Adam(disc.parameters(), lr=1e-4, betas=(0.5, 0.9)) if DISC else None
+last = dec[-1].weight
 
 
 def train_step():
     opt.zero_grad()
     q, ql = quantize(quant_conv(enc(x)), gcn())
     rec = dec(post_conv(q))
-    loss = (x - rec).abs().mean() + ql
+    nll = (x - rec).abs().mean()
+    loss = nll + ql
+    if DISC:
+        # taming's adaptive weight: ||grad_last(nll)|| / ||grad_last(g)||, then a hinge D step.
+        g = -disc(rec).mean()
+        gn = torch.autograd.grad(nll, last, retain_graph=True)[0]
+        gg = torch.autograd.grad(g, last, retain_graph=True)[0]
+        w = (gn.norm() / (gg.norm() + 1e-4)).clamp(0, 1e4).detach() * 0.8
+        loss = loss + w * g
     loss.backward()
     opt.step()
+    if DISC:
+        opt_d.zero_grad()
+        d_loss = 0.5 * (F.relu(1 - disc(x)).mean() + F.relu(1 + disc(rec.detach())).mean())
+        d_loss.backward()
+        opt_d.step()
 
 
 def forward():
@@ -195,21 +240,19 @@ def quant_only():
 def timed(fn, warmup=2, runs=5):
     for _ in range(warmup):
         fn()
-    ts = []
+    ts, cs = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         ts.append((time.perf_counter() - t0) * 1000)
-    return {'median': statistics.median(ts), 'min': min(ts), 'max': max(ts), 'runs': runs}
+        cs.append((time.process_time() - c0) * 1000)
+    return {'median': statistics.median(ts), 'min': min(ts), 'max': max(ts), 'runs': runs, 'cpu': statistics.median(cs)}
 
 
-runs = 1 if QUICK else 5
-print(json.dumps({
-    'torch': torch.__version__,
-    'threads': torch.get_num_threads(),
-    'batch': BATCH,
-    'train_step_ms': timed(train_step, 1 if QUICK else 2, runs),
-    'forward_ms': timed(forward, 1 if QUICK else 2, runs),
-    'quantizer_ms': timed(quant_only, 1 if QUICK else 2, runs),
-    'quantizer_vectors': zq.shape[0],
-}))
+runs = 1 if QUICK else int(arg('--runs', 5))
+warm = 1 if QUICK else min(2, runs)
+out = {'torch': torch.__version__, 'threads': torch.get_num_threads(), 'batch': BATCH, 'config': CONFIG, 'disc': DISC,
+       'train_step_ms': timed(train_step, warm, runs)}
+if not DISC and CONFIG == 'bench-32':
+    out.update({'forward_ms': timed(forward, warm, runs), 'quantizer_ms': timed(quant_only, warm, runs), 'quantizer_vectors': zq.shape[0]})
+print(json.dumps(out))

@@ -65,15 +65,27 @@ function locatePrior(settings: Partial<RunSettings>, sidecarFile: string, overri
   return found;
 }
 
+/** A checkpoint's files, verified (size, sha256, prior digest) but not yet turned into a model. */
+export interface CheckpointFiles {
+  sidecar: CheckpointSidecar;
+  sidecarFile: string;
+  settings: Partial<RunSettings>;
+  weightsFile: string;
+  /** The decoded tensors by checkpoint name (model.*, transfer.*, disc.*, opt.*). */
+  tensors: Record<string, SafetensorsTensor>;
+  prior: Prior | null;
+  priorFile: string | null;
+}
+
 /**
- * Loads a checkpoint for inference: verifies the weights (size, sha256), finds
- * and checks the prior (digest), rebuilds the transfer net and the model and
- * restores them. A prior that does not match is a CheckpointError.
+ * Reads and verifies a checkpoint's sidecar, weights and prior (see
+ * `resolveCheckpointSidecar` for what `path` may be). CheckpointError names the
+ * file and what is wrong.
  *
  * @example
- * const ck = loadForInference('runs/a'); const tokens = ck.model.encode(x); ck.dispose();
+ * const files = readCheckpointFiles('runs/a'); files.tensors['model.quant_conv.kernel'].shape;
  */
-export function loadForInference(path: string, options: { prior?: string } = {}): LoadedCheckpoint {
+export function readCheckpointFiles(path: string, options: { prior?: string } = {}): CheckpointFiles {
   const sidecarFile = resolveCheckpointSidecar(path);
   let text: string;
   try {
@@ -97,6 +109,19 @@ export function loadForInference(path: string, options: { prior?: string } = {})
     }
   }
   const tensors = decodeCheckpoint(weights, sidecar, { source: weightsFile });
+  return { sidecar, sidecarFile, settings, weightsFile, tensors, prior, priorFile };
+}
+
+/**
+ * Loads a checkpoint for inference: verifies the weights (size, sha256), finds
+ * and checks the prior (digest), rebuilds the transfer net and the model and
+ * restores them. A prior that does not match is a CheckpointError.
+ *
+ * @example
+ * const ck = loadForInference('runs/a'); const tokens = ck.model.encode(x); ck.dispose();
+ */
+export function loadForInference(path: string, options: { prior?: string } = {}): LoadedCheckpoint {
+  const { sidecar, sidecarFile, settings, weightsFile, tensors, prior, priorFile } = readCheckpointFiles(path, options);
   const config = resolveVqModelConfig(sidecar.modelConfig as never);
   let net: TransferNet | null = null;
   let model: VqModel | null = null;

@@ -8,6 +8,8 @@ import { registerDecode } from './commands/decode';
 import { registerReconstruct } from './commands/reconstruct';
 import { registerTokens } from './commands/tokens';
 import { registerEval } from './commands/eval';
+import { registerExport } from './commands/export';
+import { registerImport } from './commands/import';
 import { cliVersion } from './versions';
 
 /**
@@ -23,15 +25,20 @@ export function buildProgram(): Command {
     .version(cliVersion(), '-V, --version')
     .option('--json', 'print the result as JSON on stdout (progress stays on stderr)')
     .option('-q, --quiet', 'no progress or log lines')
-    .option('--backend <name>', 'tensorflow-gpu, tensorflow, wasm, cpu or auto (default: $VQCT_BACKEND, else the best available)')
-    .option('--threads <n>', 'wasm threads, 1-8 or auto (default: $VQCT_WASM_THREADS, else one per core)')
+    .option('--backend <name>', 'tensorflow-gpu, torch-cuda, tensorflow, torch, wasm, cpu or auto (default: $VQCT_BACKEND, else the best available)')
+    .option('--device <name>', 'where the torch backend computes: cpu, cuda, cuda:N or auto (default: $VQCT_TORCH_DEVICE, else cuda when libtorch sees a GPU)')
+    .option('--threads <n>', 'compute threads (wasm: 1-8; torch: libtorch intra-op threads) or auto (default: $VQCT_WASM_THREADS / $VQCT_TORCH_THREADS, else one per core)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    // The backend adapter reads these two; setting them here serves every command.
+    // The backend adapter reads these; setting them here serves every command.
     .hook('preAction', () => {
-      const { backend, threads } = program.opts<{ backend?: string; threads?: string }>();
+      const { backend, threads, device } = program.opts<{ backend?: string; threads?: string; device?: string }>();
       if (backend != null) process.env.VQCT_BACKEND = backend;
-      if (threads != null) process.env.VQCT_WASM_THREADS = threads;
+      if (threads != null) {
+        process.env.VQCT_WASM_THREADS = threads;
+        process.env.VQCT_TORCH_THREADS = threads;
+      }
+      if (device != null) process.env.VQCT_TORCH_DEVICE = device;
     });
   registerPrior(program);
   registerInfo(program);
@@ -42,6 +49,8 @@ export function buildProgram(): Command {
   registerReconstruct(program);
   registerTokens(program);
   registerEval(program);
+  registerExport(program);
+  registerImport(program);
   // Subcommands inherit exitOverride so usage errors reach our error mapping.
   const override = (cmd: Command): void => {
     cmd.exitOverride();

@@ -1,17 +1,32 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { torchAvailability } from '@vqct/backend-torch';
 import { useNodeBackend } from './use-node-backend';
 
+const torch = torchAvailability();
+
 describe('useNodeBackend', () => {
-  it('picks wasm here (tfjs-node is not installed) and says why the others were skipped', async () => {
+  it.runIf(torch.available)('picks torch on the CPU here (libtorch without CUDA; tfjs-node not installed) and says why the others were skipped', async () => {
     const report = await useNodeBackend({ backend: 'auto' });
-    expect(report.name).toBe('wasm');
-    expect(tf.getBackend()).toBe('wasm');
-    expect(report.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow']);
-    expect(report.line).toMatch(/^backend wasm \((no )?SIMD, \d+ threads?\); skipped tensorflow-gpu: not installed/);
+    expect(report.name).toBe('torch');
+    expect(tf.getBackend()).toBe('torch');
+    expect(report.skipped).toEqual([
+      { name: 'tensorflow-gpu', reason: 'not installed' },
+      { name: 'torch-cuda', reason: 'libtorch sees no CUDA device' },
+      { name: 'tensorflow', reason: 'not installed' },
+    ]);
+    expect(report.torch?.device).toBe('cpu');
+    expect(report.line).toMatch(/^backend torch \(libtorch \d+\.\d+\.\d+, cpu, \d+ threads?\); skipped tensorflow-gpu: not installed; torch-cuda: libtorch sees no CUDA device/);
   });
 
-  it.each(['cpu', 'wasm'] as const)('registers gradients on %s', async (backend) => {
+  it.runIf(!torch.available)('picks wasm where libtorch is missing, saying why torch was skipped', async () => {
+    const report = await useNodeBackend({ backend: 'auto' });
+    expect(report.name).toBe('wasm');
+    expect(report.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'torch-cuda', 'tensorflow', 'torch']);
+    expect(report.skipped[3].reason).toMatch(/^unavailable: /);
+  });
+
+  it.each(['cpu', 'wasm', ...(torch.available ? ['torch' as const] : [])] as const)('registers gradients on %s', async (backend) => {
     await useNodeBackend({ backend });
     const before = tf.memory().numTensors;
     const g = tf.tidy(() => {

@@ -3,9 +3,10 @@ import { BackendError } from '@vqct/core';
 import './register-gradients';
 import { registerCpuKernelFixes, registerWasmTrainingKernels } from './kernels/register-training-kernels';
 import { defaultWasmThreads, wasmThreadsUnavailable, withNodeWasmThreads } from './wasm-threads';
+import type { TorchBackendReport } from '@vqct/backend-torch';
 
 /** The backends this adapter knows, best first. */
-export const NODE_BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const NODE_BACKENDS = ['tensorflow-gpu', 'torch-cuda', 'tensorflow', 'torch', 'wasm', 'cpu'] as const;
 export type NodeBackendName = (typeof NODE_BACKENDS)[number];
 
 export interface UseNodeBackendOptions {
@@ -18,6 +19,11 @@ export interface UseNodeBackendOptions {
    * started once per process: later calls report the count it started with.
    */
   threads?: number | 'auto';
+  /**
+   * Where the torch backend puts tensors: `cpu`, `cuda`, `cuda:N` or `auto` (default:
+   * `VQCT_TORCH_DEVICE`, else cuda when libtorch sees a GPU). `torch-cuda` is always cuda.
+   */
+  device?: string;
 }
 
 export interface BackendReport {
@@ -25,8 +31,10 @@ export interface BackendReport {
   name: NodeBackendName;
   /** tfjs's name for it (`tf.getBackend()`). */
   tfBackend: string;
-  /** Threads the backend computes with (wasm: XNNPACK's pool; others: 1 as far as vqct knows). */
+  /** Threads the backend computes with (wasm: XNNPACK's pool; torch: libtorch's intra-op threads; others: 1 as far as vqct knows). */
   threads: number;
+  /** torch only: the device tensors live on, libtorch's version and BLAS. */
+  torch?: { device: string; version: string; blas: string };
   simd: boolean;
   /** Why wasm runs with fewer threads than asked for, if it does. */
   threadsNote?: string;
@@ -41,7 +49,7 @@ interface Candidate {
   /** The npm package that provides it. */
   specifier: string;
   /** Loads and registers the backend; returns the tfjs backend name. */
-  load(): Promise<string>;
+  load(options: UseNodeBackendOptions): Promise<string>;
 }
 
 function parseThreads(value: number | 'auto' | string | undefined): number {
@@ -114,6 +122,23 @@ async function importOptional(specifier: string): Promise<void> {
   await import(/* @vite-ignore */ specifier);
 }
 
+let torchReport: TorchBackendReport | null = null;
+
+/** Registers @vqct/backend-torch (libtorch) for `device`; one device per process. */
+async function loadTorch(options: UseNodeBackendOptions): Promise<string> {
+  const torch = await import('@vqct/backend-torch');
+  const found = torch.torchAvailability();
+  if (!found.available) throw new Error(`unavailable: ${found.reason}`);
+  if (options.device?.startsWith('cuda') && !found.native.info().cuda) throw new Error('libtorch sees no CUDA device');
+  const threads = options.threads ?? process.env.VQCT_TORCH_THREADS;
+  const report = torch.registerTorchBackend({ device: options.device ?? process.env.VQCT_TORCH_DEVICE, threads: threads === 'auto' ? undefined : threads == null ? undefined : Number(threads) });
+  if (options.device != null && options.device !== 'auto' && report.device !== options.device) {
+    throw new Error(`the torch backend already runs on ${report.device} in this process`);
+  }
+  torchReport = report;
+  return torch.TORCH_BACKEND_NAME;
+}
+
 const CANDIDATES: Candidate[] = [
   {
     name: 'tensorflow-gpu',
@@ -124,11 +149,25 @@ const CANDIDATES: Candidate[] = [
     },
   },
   {
+    name: 'torch-cuda',
+    specifier: '@vqct/backend-torch',
+    async load(options) {
+      return loadTorch({ ...options, device: 'cuda' });
+    },
+  },
+  {
     name: 'tensorflow',
     specifier: '@tensorflow/tfjs-node',
     async load() {
       await importOptional(this.specifier);
       return 'tensorflow';
+    },
+  },
+  {
+    name: 'torch',
+    specifier: '@vqct/backend-torch',
+    async load(options) {
+      return loadTorch(options);
     },
   },
   {
@@ -163,16 +202,18 @@ function reasonOf(e: unknown, specifier?: string): string {
 }
 
 function describe(report: Omit<BackendReport, 'line'>): string {
+  const plural = report.threads === 1 ? '' : 's';
   const feats = report.name === 'wasm'
-    ? ` (${report.simd ? 'SIMD' : 'no SIMD'}, ${report.threads} thread${report.threads === 1 ? '' : 's'}${report.threadsNote ? `: ${report.threadsNote}` : ''})`
-    : '';
+    ? ` (${report.simd ? 'SIMD' : 'no SIMD'}, ${report.threads} thread${plural}${report.threadsNote ? `: ${report.threadsNote}` : ''})`
+    : report.torch != null ? ` (libtorch ${report.torch.version}, ${report.torch.device}, ${report.threads} thread${plural})` : '';
   const skipped = report.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
   return `backend ${report.name}${feats}${skipped ? `; skipped ${skipped}` : ''}`;
 }
 
 /**
  * Chooses, loads and activates the best TensorFlow.js backend in Node:
- * tfjs-node-gpu (CUDA), tfjs-node, wasm, cpu — or the one forced by
+ * tfjs-node-gpu (CUDA), torch on CUDA (libtorch, @vqct/backend-torch), tfjs-node,
+ * torch on the CPU, wasm, cpu — or the one forced by
  * `options.backend` or `VQCT_BACKEND`. Registers tfjs-core's gradients.
  *
  * @example
@@ -189,8 +230,8 @@ export async function useNodeBackend(options: UseNodeBackendOptions = {}): Promi
   for (const candidate of CANDIDATES) {
     if (forced !== 'auto' && candidate.name !== forced) continue;
     try {
-      const tfName = await candidate.load();
-      let started: WasmStart = { threads: 1 };
+      const tfName = await candidate.load(options);
+      let started: WasmStart = { threads: torchReport != null && tfName === 'torch' ? torchReport.threads : 1 };
       if (tfName === 'wasm') {
         started = await startWasm(wantedThreads);
       } else {
@@ -201,6 +242,7 @@ export async function useNodeBackend(options: UseNodeBackendOptions = {}): Promi
       const simd = tfName === 'wasm' ? Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) : false;
       const partial: Omit<BackendReport, 'line'> = { name: candidate.name, tfBackend: tfName, threads: started.threads, simd, skipped };
       if (started.note != null) partial.threadsNote = started.note;
+      if (tfName === 'torch' && torchReport != null) partial.torch = { device: torchReport.device, version: torchReport.info.version, blas: torchReport.blas };
       return { ...partial, line: describe(partial) };
     } catch (e) {
       if (forced !== 'auto') {

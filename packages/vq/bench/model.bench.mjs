@@ -4,12 +4,14 @@
 // Imports the built dist: run `pnpm exec turbo run build --filter=@vqct/vq` first.
 import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend } from '@vqct/backend-node';
-import { machineLine, measure, peakRssMiB, quick, report, backendLabel } from '../../../bench/lib.mjs';
+import { machineLine, measure, peakRssMiB, quick, report, backendLabel, runPeer, peerRatio } from '../../../bench/lib.mjs';
+import { torchAvailability } from '@vqct/backend-torch';
 import { createVqModel, resolveVqModelConfig, VariableCodebookSource, VqctQuantizer } from '../dist/index.js';
 
 // PyTorch 1.13 CPU peer on the same machine kind (BENCH.md): midpoints of the quoted ranges.
-const PEER_MS = { forward: 270, quantizer: 140 };
-const backends = (process.env.VQCT_BENCH_BACKENDS ?? 'cpu,wasm').split(',');
+const backends = process.env.VQCT_BENCH_BACKENDS?.split(',') ?? ['cpu', 'wasm', ...(torchAvailability().available ? ['torch'] : [])];
+// The PyTorch peer, measured now (never a constant from another machine or day).
+const peer = quick ? null : runPeer();
 const config = resolveVqModelConfig(quick ? { preset: 'tiny' } : 'bench-32');
 const batch = quick ? 1 : 8;
 const side = quick ? 16 : 32;
@@ -48,7 +50,7 @@ for (const backend of backends) {
     await y.data();
     y.dispose();
   });
-  rows.push({ name: `forward ${quick ? 'tiny' : 'bench-32'} b${batch} ${side}x${side}`, backend: backendLabel(b), ...fwd, unit: 'ms', note: quick ? 'quick' : `cpu-time ${fwd.cpu.toFixed(0)} ms; ${(fwd.median / PEER_MS.forward).toFixed(2)}x PyTorch (~${PEER_MS.forward} ms) wall, ${(fwd.cpu / PEER_MS.forward).toFixed(2)}x by cpu-time` });
+  rows.push({ name: `forward ${quick ? 'tiny' : 'bench-32'} b${batch} ${side}x${side}`, backend: backendLabel(b), ...fwd, unit: 'ms', note: `cpu-time ${fwd.cpu.toFixed(0)} ms; ${quick ? 'quick: tiny shapes, no peer ratio' : peerRatio(fwd, peer?.forward_ms)}` });
 
   const quantizer = new VqctQuantizer(config, source);
   const z = tf.tidy(() => tf.randomNormal([positions / 64, 8, 8, 2 * config.codeDim], 0, 1, 'float32', 3));
@@ -57,7 +59,7 @@ for (const backend of backends) {
     await r.tokens.data();
     tf.dispose(r);
   });
-  rows.push({ name: `quantizer ${positions} x (${config.codeDim}+${config.codeDim}) vs ${config.kAdj}+${config.kNoun}`, backend: backendLabel(b), ...qt, unit: 'ms', note: quick ? 'quick' : `cpu-time ${qt.cpu.toFixed(0)} ms; ${Math.round((positions / qt.median) * 1000)} vec/s; ${(qt.median / PEER_MS.quantizer).toFixed(2)}x PyTorch (~${PEER_MS.quantizer} ms) wall, ${(qt.cpu / PEER_MS.quantizer).toFixed(2)}x by cpu-time` });
+  rows.push({ name: `quantizer ${positions} x (${config.codeDim}+${config.codeDim}) vs ${config.kAdj}+${config.kNoun}`, backend: backendLabel(b), ...qt, unit: 'ms', note: `cpu-time ${qt.cpu.toFixed(0)} ms; ${Math.round((positions / qt.median) * 1000)} vec/s; ${quick ? 'quick: tiny shapes, no peer ratio' : peerRatio(qt, peer?.quantizer_ms)}` });
   tf.dispose([x, z]);
   model.dispose();
   source.dispose();

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../src/use-node-backend';
 import { compareCase, PARITY_CASES, runCase } from './spec';
 
-async function runAll(backend: 'cpu' | 'wasm'): Promise<number[][][]> {
+import { PARITY_BACKENDS, type ParityBackend as Backend } from './backends';
+
+async function runAll(backend: Backend): Promise<number[][][]> {
   await useNodeBackend({ backend });
   const before = tf.memory().numTensors;
   const out = [];
@@ -12,14 +14,14 @@ async function runAll(backend: 'cpu' | 'wasm'): Promise<number[][][]> {
   return out;
 }
 
-describe('parity: wasm computes what cpu computes', () => {
+describe.each(PARITY_BACKENDS)('parity: %s computes what cpu computes', (backend) => {
   let cpu: number[][][];
-  let wasm: number[][][];
-  it('runs the whole spec on cpu and wasm without leaks', async () => {
+  let got: number[][][];
+  it(`runs the whole spec on cpu and ${backend} without leaks`, async () => {
     cpu = await runAll('cpu');
-    wasm = await runAll('wasm');
+    got = await runAll(backend);
   });
   it.each(PARITY_CASES.map((c, i) => [c.name, i] as const))('%s', (_name, i) => {
-    expect(compareCase(PARITY_CASES[i], wasm[i], cpu[i])).toBeNull();
+    expect(compareCase(PARITY_CASES[i], got[i], cpu[i])).toBeNull();
   });
 });

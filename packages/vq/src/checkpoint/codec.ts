@@ -19,12 +19,30 @@ export function encodeCheckpoint(
   meta: CheckpointMeta,
 ): { weights: Uint8Array; sidecar: CheckpointSidecar; sidecarText: string } {
   const tensors: Record<string, SafetensorsTensor> = {};
-  const groups: Record<string, number> = {};
   for (const [name, v] of Object.entries(variables)) {
     const dtype = v.dtype === 'int32' ? 'I32' : v.dtype === 'float32' ? 'F32' : undefined;
     if (dtype == null) throw new CheckpointError(`variable "${name}" has dtype ${v.dtype}; only float32/int32 can be saved`);
     const data = v.dataSync();
     tensors[name] = { dtype, shape: v.shape.slice(), data: dtype === 'I32' ? Int32Array.from(data) : Float32Array.from(data) };
+  }
+  return encodeCheckpointTensors(tensors, meta);
+}
+
+/**
+ * `encodeCheckpoint` over plain tensors (already read back, e.g. converted from
+ * another format). `createdAt` keeps a carried timestamp (default: now), so a
+ * checkpoint rebuilt from its own tensors and sidecar is byte-identical.
+ *
+ * @example
+ * const { weights, sidecarText } = encodeCheckpointTensors(tensors, meta, { createdAt: original.createdAt });
+ */
+export function encodeCheckpointTensors(
+  tensors: Record<string, SafetensorsTensor>,
+  meta: CheckpointMeta,
+  options: { createdAt?: string } = {},
+): { weights: Uint8Array; sidecar: CheckpointSidecar; sidecarText: string } {
+  const groups: Record<string, number> = {};
+  for (const name of Object.keys(tensors)) {
     const g = name.split('.')[0];
     groups[g] = (groups[g] ?? 0) + 1;
   }
@@ -35,7 +53,7 @@ export function encodeCheckpoint(
     weightsSha256: sha256Hex(weights),
     weightsBytes: weights.length,
     groups,
-    createdAt: new Date().toISOString(),
+    createdAt: options.createdAt ?? new Date().toISOString(),
   };
   return { weights, sidecar, sidecarText: `${JSON.stringify(sidecar, null, 2)}\n` };
 }
@@ -62,7 +80,9 @@ export function parseCheckpointSidecar(text: string, source = '<checkpoint.json>
   if (value.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
     throw new CheckpointError(`checkpoint format ${value.formatVersion} is not supported (expected ${CHECKPOINT_FORMAT_VERSION})`, { file: source });
   }
-  return value as CheckpointSidecar;
+  // The file's own key order (zod's output follows the schema's), so that re-encoding a sidecar gives the same text.
+  const ordered = Object.fromEntries(Object.keys(raw as object).filter((k) => k in value).map((k) => [k, (value as Record<string, unknown>)[k]]));
+  return ordered as unknown as CheckpointSidecar;
 }
 
 /**

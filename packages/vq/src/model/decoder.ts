@@ -3,7 +3,7 @@ import type { VqModelConfig } from '../config/types';
 import { AttnBlock } from './layers/attn-block';
 import type { ForwardContext } from './layers/context';
 import { Conv2d } from './layers/conv2d';
-import { GroupNorm, swish } from './layers/group-norm';
+import { GroupNorm } from './layers/group-norm';
 import { ResnetBlock } from './layers/resnet-block';
 import { Upsample } from './layers/resample';
 import type { ParamStore } from './param-store';
@@ -80,7 +80,7 @@ export class Decoder {
         });
         if (level.upsample) h = level.upsample.apply(h);
       }
-      return this.convOut.apply(swish(this.normOut.apply(h)));
+      return this.convOut.apply(this.normOut.applySwish(h));
     });
   }
 }

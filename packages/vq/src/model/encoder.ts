@@ -3,7 +3,7 @@ import type { VqModelConfig } from '../config/types';
 import { AttnBlock } from './layers/attn-block';
 import type { ForwardContext } from './layers/context';
 import { Conv2d } from './layers/conv2d';
-import { GroupNorm, swish } from './layers/group-norm';
+import { GroupNorm } from './layers/group-norm';
 import { ResnetBlock } from './layers/resnet-block';
 import { Downsample } from './layers/resample';
 import type { ParamStore } from './param-store';
@@ -76,7 +76,7 @@ export class Encoder {
       h = this.mid.block1.apply(h, ctx);
       if (this.mid.attn) h = this.mid.attn.apply(h);
       h = this.mid.block2.apply(h, ctx);
-      return this.convOut.apply(swish(this.normOut.apply(h)));
+      return this.convOut.apply(this.normOut.applySwish(h));
     });
   }
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { FUSED_KERNELS, hasFusedKernel } from '../fused/fused-kernels';
 
 export interface NamedAdamOptions {
   learningRate: number;
@@ -40,9 +41,17 @@ export class NamedAdam {
       const t = this.t;
       const c1 = tf.sub(1, tf.pow(tf.scalar(beta1), t));
       const c2 = tf.sub(1, tf.pow(tf.scalar(beta2), t));
+      const fused = hasFusedKernel(FUSED_KERNELS.adam);
       for (const [name, variable] of Object.entries(this.variables)) {
         const g = grads[name];
         if (g == null) continue;
+        if (fused) {
+          const [p, m, v] = tf.engine().runKernel(FUSED_KERNELS.adam, { param: variable, m: this.m[name], v: this.v[name], grad: g, c1, c2 }, this.options as never) as tf.Tensor[];
+          this.m[name].assign(m);
+          this.v[name].assign(v);
+          variable.assign(p);
+          continue;
+        }
         const m = tf.add(tf.mul(this.m[name], beta1), tf.mul(g, 1 - beta1));
         const v = tf.add(tf.mul(this.v[name], beta2), tf.mul(tf.square(g), 1 - beta2));
         this.m[name].assign(m);

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { FUSED_KERNELS, hasFusedKernel } from '../../fused/fused-kernels';
+import { fusedGroupNorm } from '../../fused/fused-group-norm';
 import type { ParamStore } from '../param-store';
 
 /**
@@ -28,6 +30,22 @@ export class GroupNorm {
    * @param x [b, h, w, c]
    */
   apply(x: tf.Tensor4D): tf.Tensor4D {
+    if (this.fused()) return tf.tidy(() => fusedGroupNorm(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, { groups: this.groups, epsilon: this.epsilon, swish: false }));
+    return this.composed(x);
+  }
+
+  /** swish(GroupNorm(x)), fused where the backend has `VqctGroupNorm`. @param x [b, h, w, c] */
+  applySwish(x: tf.Tensor4D): tf.Tensor4D {
+    if (this.fused()) return tf.tidy(() => fusedGroupNorm(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, { groups: this.groups, epsilon: this.epsilon, swish: true }));
+    return tf.tidy(() => swish(this.composed(x)));
+  }
+
+  private fused(): boolean {
+    return hasFusedKernel(FUSED_KERNELS.groupNorm) && hasFusedKernel(FUSED_KERNELS.groupNormGrad);
+  }
+
+  /** The reference: tfjs ops only. @param x [b, h, w, c] */
+  private composed(x: tf.Tensor4D): tf.Tensor4D {
     return tf.tidy(() => {
       const [b, , , c] = x.shape;
       const perGroup = (t: tf.Tensor): tf.Tensor => {

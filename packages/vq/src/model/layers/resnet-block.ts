@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from '../param-store';
 import type { ForwardContext } from './context';
 import { Conv2d } from './conv2d';
-import { GroupNorm, swish } from './group-norm';
+import { GroupNorm } from './group-norm';
 
 /**
  * taming's ResnetBlock: norm1, swish, conv1 (3x3), norm2, swish, dropout,
@@ -30,8 +30,8 @@ export class ResnetBlock {
   /** @param x [b, h, w, in] @returns [b, h, w, out] */
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     return tf.tidy(() => {
-      let h = this.conv1.apply(swish(this.norm1.apply(x)));
-      h = swish(this.norm2.apply(h));
+      let h = this.conv1.apply(this.norm1.applySwish(x));
+      h = this.norm2.applySwish(h);
       if (ctx.training && this.dropout > 0) h = tf.dropout(h, this.dropout, undefined, ctx.nextSeed()) as tf.Tensor4D;
       h = this.conv2.apply(h);
       return tf.add(this.shortcut ? this.shortcut.apply(x) : x, h) as tf.Tensor4D;

@@ -1,0 +1,10 @@
+export { registerTorchBackend, TORCH_BACKEND_NAME } from './register';
+export type { TorchBackendOptions, TorchBackendReport } from './register';
+export { torchAvailability } from './native';
+export type { TorchAvailability, TorchInfo, TorchNative } from './native';
+export { TorchBackend } from './backend';
+export type { TorchData, NativeTensor } from './backend';
+export { TORCH_KERNELS } from './kernels/index';
+export { kernel as torchKernel } from './kernels/define';
+export type { TorchKernel } from './kernels/define';
+export { aten, Op } from './op';

@@ -1,0 +1,142 @@
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util } from '@tensorflow/tfjs-core';
+import type { TorchBackend } from '../backend';
+import { aten } from '../op';
+import { activate } from './activation';
+import { kernel } from './define';
+
+// tfjs is NHWC with HWIO filters; ATen is NCHW with OIHW. NHWC data viewed as
+// NCHW (a permute, no copy) is ATen's channels_last layout, which oneDNN runs
+// natively, and the NCHW result viewed back as NHWC is contiguous again.
+const PERMUTE = aten('permute');
+const RESHAPE = aten('reshape');
+const CONV = aten('conv2d');
+const CONV_T = aten('conv_transpose2d.input');
+const CONV_BACKWARD = aten('convolution_backward');
+const PAD = aten('constant_pad_nd');
+const SLICE = aten('slice.Tensor');
+const ZEROS = aten('zeros');
+const EMPTY = aten('empty.memory_format');
+const TO_NCHW = [0, 3, 1, 2];
+const TO_NHWC = [0, 2, 3, 1];
+
+type ConvInfo = backend_util.Conv2DInfo;
+
+function assertNhwc(format: unknown, name: string): void {
+  if (format != null && format !== 'NHWC' && format !== 'channelsLast') throw new Error(`the torch backend: ${name} supports dataFormat NHWC only, got ${String(format)}`);
+}
+
+/** NCHW view of x, padded explicitly when tfjs's padding is asymmetric; and the padding left for ATen. */
+function paddedInput(b: TorchBackend, x: number, info: ConvInfo): { id: number; padding: number[] } {
+  const { top, bottom, left, right } = info.padInfo;
+  const nchw = b.t(PERMUTE, x, TO_NCHW);
+  if (top === bottom && left === right) return { id: nchw, padding: [top, left] };
+  return { id: b.t(PAD, nchw, [left, right, top, bottom], 0), padding: [0, 0] };
+}
+
+/** HWIO filter as OIHW (dense) or, for depthwise [h, w, c, m], as [c*m, 1, h, w]. */
+function weightOf(b: TorchBackend, filter: number, shape: number[], depthwise: boolean): number {
+  if (!depthwise) return b.t(PERMUTE, filter, [3, 2, 0, 1]);
+  const [h, w, c, m] = shape;
+  return b.t(RESHAPE, b.t(PERMUTE, filter, [2, 3, 0, 1]), [c * m, 1, h, w]);
+}
+
+function forward(b: TorchBackend, x: TensorInfo, filter: TensorInfo, info: ConvInfo, depthwise: boolean, bias?: TensorInfo): number {
+  const { id, padding } = paddedInput(b, b.input(x), info);
+  const w = weightOf(b, b.input(filter), filter.shape, depthwise);
+  const groups = depthwise ? info.inChannels : 1;
+  const flatBias = bias != null && bias.shape.length <= 1 && (bias.shape[0] ?? 1) === info.outChannels;
+  const biasId = flatBias ? b.t(RESHAPE, b.input(bias), [info.outChannels]) : null;
+  const y = b.t(PERMUTE, b.t(CONV, id, w, biasId, [info.strideHeight, info.strideWidth], padding, [info.dilationHeight, info.dilationWidth], groups), TO_NHWC);
+  return bias != null && !flatBias ? b.t(aten('add.Tensor'), y, b.input(bias)) : y;
+}
+
+/**
+ * dx of a conv: ATen's convolution_backward (oneDNN's backward-data) where tfjs's
+ * padding is symmetric, against an uninitialised channels_last input of the right
+ * shape (only its shape and layout are read); else the transposed conv of dy,
+ * cropped to tfjs's padding.
+ */
+function backpropInput(b: TorchBackend, dy: TensorInfo, filter: TensorInfo, info: ConvInfo, depthwise: boolean): TensorInfo {
+  const w = weightOf(b, b.input(filter), filter.shape, depthwise);
+  const groups = depthwise ? info.inChannels : 1;
+  const dyN = b.t(PERMUTE, b.input(dy), TO_NCHW);
+  const { top, bottom, left, right } = info.padInfo;
+  const stride = [info.strideHeight, info.strideWidth];
+  const dilation = [info.dilationHeight, info.dilationWidth];
+  if (top === bottom && left === right) {
+    const shape = [info.batchSize, info.inChannels, info.inHeight, info.inWidth];
+    const like = b.t(EMPTY, shape, 'float32', null, b.device, null, 'channels_last');
+    const [dx] = b.runAll(CONV_BACKWARD, [dyN, like, w, null, stride, [top, left], dilation, false, [0, 0], groups, [true, false, false]]);
+    return b.output(b.temp(aten('contiguous'), [b.t(PERMUTE, dx.id, TO_NHWC)]), 'float32');
+  }
+  let full = b.temp(CONV_T, [dyN, w, null, stride, [0, 0], [0, 0], groups, dilation]);
+  const needH = top + info.inHeight - full.shape[2];
+  const needW = left + info.inWidth - full.shape[3];
+  if (needH > 0 || needW > 0) full = b.temp(PAD, [full.id, [0, Math.max(0, needW), 0, Math.max(0, needH)], 0]);
+  const rows = b.t(SLICE, full.id, 2, top, top + info.inHeight, 1);
+  const cropped = b.t(SLICE, rows, 3, left, left + info.inWidth, 1);
+  return b.output(b.temp(aten('contiguous'), [b.t(PERMUTE, cropped, TO_NHWC)]), 'float32');
+}
+
+/** dW of a conv: ATen's convolution_backward with only the weight grad asked for. */
+function backpropFilter(b: TorchBackend, x: TensorInfo, dy: TensorInfo, info: ConvInfo, filterShape: number[], depthwise: boolean): TensorInfo {
+  const { id, padding } = paddedInput(b, b.input(x), info);
+  const dyN = b.t(PERMUTE, b.input(dy), TO_NCHW);
+  const [h, w, i, o] = filterShape;
+  const oihw = depthwise ? [i * o, 1, h, w] : [o, i, h, w];
+  const weight = b.t(ZEROS, oihw, 'float32', null, b.device);
+  const groups = depthwise ? info.inChannels : 1;
+  const [, dw] = b.runAll(CONV_BACKWARD, [dyN, id, weight, null, [info.strideHeight, info.strideWidth], padding,
+    [info.dilationHeight, info.dilationWidth], false, [0, 0], groups, [false, true, false]]);
+  const back = depthwise ? b.t(PERMUTE, b.t(RESHAPE, dw.id, [i, o, h, w]), [2, 3, 0, 1]) : b.t(PERMUTE, dw.id, [2, 3, 1, 0]);
+  return b.output(b.temp(aten('contiguous'), [back]), 'float32');
+}
+
+interface ConvAttrs { strides: number | [number, number]; pad: backend_util.PadInfo['type'] | number | backend_util.ExplicitPadding; dataFormat?: string; dilations?: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape?: number[]; filterShape?: number[]; activation?: string; leakyreluAlpha?: number }
+
+function info(xShape: number[], filterShape: number[], a: ConvAttrs, depthwise: boolean): ConvInfo {
+  return backend_util.computeConv2DInfo(xShape as never, filterShape as never, a.strides, a.dilations ?? 1, a.pad as never, a.dimRoundingMode, depthwise, 'channelsLast');
+}
+
+function convKernel(name: string, depthwise: boolean): KernelConfig {
+  return kernel(name, (b, { x, filter }, attrs) => {
+    const a = attrs as unknown as ConvAttrs;
+    assertNhwc(a.dataFormat, name);
+    return b.output(b.temp(aten('contiguous'), [forward(b, x, filter, info(x.shape, filter.shape, a, depthwise), depthwise)]), 'float32');
+  });
+}
+
+function fusedKernel(name: string, depthwise: boolean): KernelConfig {
+  return kernel(name, (b, { x, filter, bias, preluActivationWeights }, attrs) => {
+    const a = attrs as unknown as ConvAttrs;
+    assertNhwc(a.dataFormat, name);
+    const y = forward(b, x, filter, info(x.shape, filter.shape, a, depthwise), depthwise, bias);
+    return b.output(b.temp(aten('contiguous'), [activate(b, y, a.activation, preluActivationWeights, a.leakyreluAlpha)]), 'float32');
+  });
+}
+
+export const CONV_KERNELS: KernelConfig[] = [
+  convKernel('Conv2D', false),
+  convKernel('DepthwiseConv2dNative', true),
+  fusedKernel('FusedConv2D', false),
+  fusedKernel('FusedDepthwiseConv2D', true),
+  kernel('Conv2DBackpropInput', (b, { dy, filter }, attrs) => {
+    const a = attrs as unknown as ConvAttrs;
+    assertNhwc(a.dataFormat, 'Conv2DBackpropInput');
+    return backpropInput(b, dy, filter, info(a.inputShape!, filter.shape, a, false), false);
+  }),
+  kernel('DepthwiseConv2dNativeBackpropInput', (b, { dy, filter }, attrs) => {
+    const a = attrs as unknown as ConvAttrs;
+    return backpropInput(b, dy, filter, info(a.inputShape!, filter.shape, a, true), true);
+  }),
+  kernel('Conv2DBackpropFilter', (b, { x, dy }, attrs) => {
+    const a = attrs as unknown as ConvAttrs;
+    assertNhwc(a.dataFormat, 'Conv2DBackpropFilter');
+    return backpropFilter(b, x, dy, info(x.shape, a.filterShape!, a, false), a.filterShape!, false);
+  }),
+  kernel('DepthwiseConv2dNativeBackpropFilter', (b, { x, dy }, attrs) => {
+    const a = attrs as unknown as ConvAttrs;
+    return backpropFilter(b, x, dy, info(x.shape, a.filterShape!, a, true), a.filterShape!, true);
+  }),
+];

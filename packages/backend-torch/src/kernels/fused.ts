@@ -1,0 +1,63 @@
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
+import type { TorchBackend } from '../backend';
+import { aten } from '../op';
+import { kernel } from './define';
+
+// Native versions of @vqct/vq's optional fused kernels (their contract and
+// composed reference live in packages/vq/src/fused/fused-kernels.ts).
+
+const PERMUTE = aten('permute');
+const TO_NCHW = [0, 3, 1, 2];
+const TO_NHWC = [0, 2, 3, 1];
+
+interface NormAttrs { groups: number; epsilon: number; swish: boolean }
+
+/** ATen's group norm over an NHWC tensor viewed as NCHW: [y (pre-swish), mean, rstd] (NCHW). */
+function groupNormForward(b: TorchBackend, x: TensorInfo, gamma: TensorInfo, beta: TensorInfo, a: NormAttrs): number[] {
+  const [n, h, w, c] = x.shape;
+  // NHWC viewed as NCHW is channels_last, which ATen's CPU group norm runs without a copy.
+  const xn = b.t(PERMUTE, b.input(x), TO_NCHW);
+  const [y, mean, rstd] = b.runAll(aten('native_group_norm'), [xn, b.input(gamma), b.input(beta), n, c, h * w, a.groups, a.epsilon]);
+  return [xn, y.id, mean.id, rstd.id];
+}
+
+const groupNorm = kernel('VqctGroupNorm', (b, { x, gamma, beta }, attrs) => {
+  const a = attrs as unknown as NormAttrs;
+  const [, y] = groupNormForward(b, x, gamma, beta, a);
+  const out = a.swish ? b.t(aten('silu'), y) : y;
+  return b.output(b.temp(aten('contiguous'), [b.t(PERMUTE, out, TO_NHWC)]), 'float32');
+});
+
+const groupNormGrad = kernel('VqctGroupNormGrad', (b, { dy, x, gamma, beta }, attrs) => {
+  const a = attrs as unknown as NormAttrs;
+  const [n, h, w, c] = x.shape;
+  const [xn, y, mean, rstd] = groupNormForward(b, x, gamma, beta, a);
+  let g = b.t(PERMUTE, b.input(dy), TO_NCHW);
+  if (a.swish) g = b.t(aten('silu_backward'), g, y);
+  // libtorch 1.13's CPU group-norm backward reads its inputs as contiguous NCHW (channels_last gives wrong dx).
+  const CONTIGUOUS = aten('contiguous');
+  const [dx, dgamma, dbeta] = b.runAll(aten('native_group_norm_backward'), [b.t(CONTIGUOUS, g), b.t(CONTIGUOUS, xn), mean, rstd, b.input(gamma), n, c, h * w, a.groups, [true, true, true]]);
+  return [
+    b.output(b.temp(aten('contiguous'), [b.t(PERMUTE, dx.id, TO_NHWC)]), 'float32'),
+    b.output(dgamma, 'float32'),
+    b.output(dbeta, 'float32'),
+  ];
+});
+
+interface AdamAttrs { learningRate: number; beta1: number; beta2: number; epsilon: number }
+
+/** NamedAdam's update, op for op (same rounding as its composed version on this backend). */
+const adam = kernel('VqctAdam', (b, { param, m, v, grad, c1, c2 }, attrs) => {
+  const { learningRate, beta1, beta2, epsilon } = attrs as unknown as AdamAttrs;
+  const MUL = aten('mul.Scalar');
+  const ADD = aten('add.Tensor');
+  const g = b.input(grad);
+  const m1 = b.temp(ADD, [b.t(MUL, b.input(m), beta1), b.t(MUL, g, 1 - beta1)]);
+  const v1 = b.temp(ADD, [b.t(MUL, b.input(v), beta2), b.t(MUL, b.t(aten('square'), g), 1 - beta2)]);
+  const denom = b.t(aten('add.Scalar'), b.t(aten('sqrt'), b.t(aten('div.Tensor'), v1.id, b.input(c2))), epsilon);
+  const step = b.t(aten('div.Tensor'), b.t(aten('div.Tensor'), m1.id, b.input(c1)), denom);
+  const p1 = b.temp(aten('sub.Tensor'), [b.input(param), b.t(MUL, step, learningRate)]);
+  return [b.output(p1, 'float32'), b.output(m1, 'float32'), b.output(v1, 'float32')];
+});
+
+export const FUSED_KERNELS: KernelConfig[] = [groupNorm, groupNormGrad, adam];
