@@ -4,6 +4,7 @@ import type { Prior } from '@vqct/prior';
 import { describe, expect, it } from 'vitest';
 import { nearestLabelled } from './commands/prior-inspect';
 import { parseEmojiSource } from './data';
+import { resolveRunSettings } from './train/settings';
 import { runCli, tempDir } from './testing/run-cli';
 
 const dir = tempDir();
@@ -11,6 +12,17 @@ const SLOW = { timeout: 300_000 };
 const appleFile = join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-google/package.json')), 'img', 'google', '64', '1f34e.png');
 
 describe('emoji in the CLI', () => {
+  it('the emoji-32 preset brings the paper\'s objective; flags win', () => {
+    const s = resolveRunSettings({ preset: 'emoji-32', data: 'emoji' });
+    expect(s.perceptual).toBe(true);
+    expect(s.train.loss).toMatchObject({ perceptualWeight: 0.1, discStart: 900, discWeight: 0.8 });
+    expect(s.train.batchSize).toBe(8);
+    const t = resolveRunSettings({ preset: 'emoji-32', discStart: 50, perceptual: false, background: '#000' });
+    expect([t.perceptual, t.train.loss.discStart, t.data.background]).toEqual([false, 50, '#000']);
+    expect(resolveRunSettings({ preset: 'tiny' }).perceptual).toBe(false);
+    expect(resolveRunSettings({ preset: 'tiny' }).train.loss.discStart).toBe(10000);
+  });
+
   it('parses --data emoji[:style][:split] and names a bad part', () => {
     expect(parseEmojiSource('emoji')).toEqual({ styles: ['google', 'twitter'], split: null });
     expect(parseEmojiSource('emoji:twitter:heldout')).toEqual({ styles: ['twitter'], split: 'heldout' });
