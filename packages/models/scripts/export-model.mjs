@@ -46,7 +46,7 @@ const prior = readFileSync(join(ckDir, settings.prior?.file ?? 'prior.safetensor
 const card = {
   name,
   version: arg('model-version', '1.0.0'),
-  preset: String(settings.model?.resolution != null ? name : 'custom'),
+  preset: name,
   description: arg('description', ''),
   resolution: settings.model?.resolution,
   data: {
@@ -62,7 +62,7 @@ const card = {
     steps: sidecar.step,
     minutes: Number(arg('minutes', '0')),
     commands,
-    objective: `L1 + ${settings.perceptual ? 'perceptual (MobileNetV2) + ' : ''}PatchGAN hinge from step ${settings.train?.loss?.discStart} (adaptive weight x ${settings.train?.loss?.discWeight}) + quantizer loss`,
+    objective: `L1 + ${settings.perceptual ? `perceptual (MobileNetV2) x ${settings.train?.loss?.perceptualWeight} + ` : ''}PatchGAN hinge from step ${settings.train?.loss?.discStart} (adaptive weight x ${settings.train?.loss?.discWeight}) + quantizer loss`,
   },
   heldOut: { images: evalResult.images, psnr: evalResult.psnr, ssim: evalResult.ssim, usage: { adjective: evalResult.usage.adjective.usage, noun: evalResult.usage.noun.usage } },
   sha256: { [files.weights]: sha256Hex(weights), [files.sidecar]: sha256Hex(sidecarText), [files.prior]: sha256Hex(new Uint8Array(prior)) },
