@@ -88,7 +88,9 @@ export function hasTorch() {
 export function runPeer(args = []) {
   if (!hasTorch()) return null;
   const script = new URL('./peer/torch_bench32.py', import.meta.url).pathname;
-  const r = spawnSync(TORCH_PYTHON, [script, ...(quick ? ['--quick'] : []), ...args], { encoding: 'utf8' });
+  // The same OpenMP wait policy as @vqct/backend-torch uses (PASSIVE unless set): like with like.
+  const env = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+  const r = spawnSync(TORCH_PYTHON, [script, ...(quick ? ['--quick'] : []), ...args], { encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`the PyTorch peer failed: ${r.stderr.slice(-2000)}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -99,6 +101,6 @@ export function runPeer(args = []) {
  */
 export function peerRatio(ours, peer) {
   if (peer == null) return 'no PyTorch peer here (apt-get install python3-torch libopenblas0-pthread)';
-  return `${(ours.median / peer.median).toFixed(2)}x PyTorch wall, ${(ours.cpu / peer.cpu).toFixed(2)}x by cpu-time (peer ${peer.median.toFixed(0)} / ${peer.cpu.toFixed(0)} ms, same run)`;
+  return `${(ours.median / peer.median).toFixed(2)}x PyTorch wall, ${(ours.cpu / peer.cpu).toFixed(2)}x by cpu-time (peer ${peer.median.toFixed(0)} / ${peer.cpu.toFixed(0)} ms, same run, OMP_WAIT_POLICY ${process.env.OMP_WAIT_POLICY ?? 'PASSIVE'})`;
 }
 

@@ -22,19 +22,8 @@ if [ "${VQCT_SKIP_CHROMIUM:-0}" != 1 ] && ! command -v chromium >/dev/null 2>&1;
   fi
 fi
 
-# The PyTorch peer (bench/peer, tools/torch and its interop tests) runs on Debian's python3-torch.
-if [ "${VQCT_SKIP_TORCH:-0}" != 1 ] && ! /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    echo "setup: installing Debian python3-torch for the PyTorch interop tests"
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch >/dev/null
-  else
-    echo "setup: /usr/bin/python3 has no torch and apt-get is unavailable: the PyTorch tests will be skipped" >&2
-  fi
-fi
-
 # The torch backend builds against Debian's libtorch (never a download); the PyTorch
-# CPU peer of the benchmarks and the weight-exchange tests use Debian's python3-torch
+# CPU peer of the benchmarks and the weight-exchange tests (tools/torch) use Debian's python3-torch
 # (with the pthread OpenBLAS, without which it falls back to the reference BLAS).
 TORCH_DEBS="libtorch-dev python3-torch libopenblas0-pthread"
 if [ "${VQCT_SKIP_TORCH:-0}" != 1 ] && ! dpkg -s $TORCH_DEBS >/dev/null 2>&1; then

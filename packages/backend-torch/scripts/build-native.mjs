@@ -67,7 +67,9 @@ function flagsFor(torch) {
   const cflags = [
     '-std=c++17', '-O2', '-fPIC', '-fvisibility=hidden', '-fexceptions', '-Wno-unused-parameter',
     `-D_GLIBCXX_USE_CXX11_ABI=${torch.cxx11Abi}`, '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS',
-    '-I', require('node-api-headers').include_dir, '-I', require('node-addon-api').include_dir.replace(/^"|"$/g, ''),
+    // Where no node_modules is (the GPU check), VQCT_NODE_API_HEADERS / VQCT_NODE_ADDON_API name the headers.
+    '-I', process.env.VQCT_NODE_API_HEADERS ?? require('node-api-headers').include_dir,
+    '-I', process.env.VQCT_NODE_ADDON_API ?? require('node-addon-api').include_dir.replace(/^"|"$/g, ''),
     ...isystem,
   ];
   const cudaLibs = torch.cuda ? ['-ltorch_cuda', '-lc10_cuda'] : [];

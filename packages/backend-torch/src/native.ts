@@ -57,6 +57,10 @@ export function torchAvailability(): TorchAvailability {
   if (cached != null) return cached;
   const path = process.env.VQCT_TORCH_ADDON ?? join(packageRoot, 'build', 'Release', 'vqct_torch.node');
   if (!existsSync(path)) return (cached = { available: false, reason: reasonFromBuild() });
+  // libtorch's OpenMP threads busy-wait between ops by default; on a shared or loaded
+  // machine that collapses throughput (bench-32 step: 15 s against 1 s measured at load
+  // 27 on 2 cores). OpenMP reads this once, when the addon loads it. ACTIVE restores spinning.
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   try {
     const native = createRequire(import.meta.url)(path) as TorchNative;
     return (cached = { available: true, native, path });

@@ -21,24 +21,26 @@ function groupNormForward(b: TorchBackend, x: TensorInfo, gamma: TensorInfo, bet
   return [xn, y.id, mean.id, rstd.id];
 }
 
+const nhwc = (b: TorchBackend, nchw: number) => b.output(b.temp(aten('contiguous'), [b.t(PERMUTE, nchw, TO_NHWC)]), 'float32');
+
 const groupNorm = kernel('VqctGroupNorm', (b, { x, gamma, beta }, attrs) => {
   const a = attrs as unknown as NormAttrs;
-  const [, y] = groupNormForward(b, x, gamma, beta, a);
+  const [, y, mean, rstd] = groupNormForward(b, x, gamma, beta, a);
   const out = a.swish ? b.t(aten('silu'), y) : y;
-  return b.output(b.temp(aten('contiguous'), [b.t(PERMUTE, out, TO_NHWC)]), 'float32');
+  return [nhwc(b, out), nhwc(b, y), b.output(b.temp(aten('clone'), [mean]), 'float32'), b.output(b.temp(aten('clone'), [rstd]), 'float32')];
 });
 
-const groupNormGrad = kernel('VqctGroupNormGrad', (b, { dy, x, gamma, beta }, attrs) => {
+const groupNormGrad = kernel('VqctGroupNormGrad', (b, { dy, x, gamma, normalized, mean, rstd }, attrs) => {
   const a = attrs as unknown as NormAttrs;
   const [n, h, w, c] = x.shape;
-  const [xn, y, mean, rstd] = groupNormForward(b, x, gamma, beta, a);
+  const xn = b.t(PERMUTE, b.input(x), TO_NCHW);
   let g = b.t(PERMUTE, b.input(dy), TO_NCHW);
-  if (a.swish) g = b.t(aten('silu_backward'), g, y);
+  if (a.swish) g = b.t(aten('silu_backward'), g, b.t(PERMUTE, b.input(normalized), TO_NCHW));
   // libtorch 1.13's CPU group-norm backward reads its inputs as contiguous NCHW (channels_last gives wrong dx).
   const CONTIGUOUS = aten('contiguous');
-  const [dx, dgamma, dbeta] = b.runAll(aten('native_group_norm_backward'), [b.t(CONTIGUOUS, g), b.t(CONTIGUOUS, xn), mean, rstd, b.input(gamma), n, c, h * w, a.groups, [true, true, true]]);
+  const [dx, dgamma, dbeta] = b.runAll(aten('native_group_norm_backward'), [b.t(CONTIGUOUS, g), b.t(CONTIGUOUS, xn), b.input(mean), b.input(rstd), b.input(gamma), n, c, h * w, a.groups, [true, true, true]]);
   return [
-    b.output(b.temp(aten('contiguous'), [b.t(PERMUTE, dx.id, TO_NHWC)]), 'float32'),
+    nhwc(b, dx.id),
     b.output(dgamma, 'float32'),
     b.output(dbeta, 'float32'),
   ];

@@ -11,13 +11,14 @@ interface Attrs { groups: number; epsilon: number; swish: boolean }
  */
 export function fusedGroupNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, attrs: Attrs): tf.Tensor4D {
   const op = tf.customGrad(((xi: tf.Tensor, g: tf.Tensor, bt: tf.Tensor, save: (ts: tf.Tensor[]) => void) => {
-    save([xi, g, bt]);
-    const value = tf.engine().runKernel(FUSED_KERNELS.groupNorm, { x: xi, gamma: g, beta: bt }, attrs as never) as tf.Tensor;
+    const [value, normalized, mean, rstd] = tf.engine().runKernel(FUSED_KERNELS.groupNorm, { x: xi, gamma: g, beta: bt }, attrs as never) as tf.Tensor[];
+    // The backward pass reuses the statistics instead of recomputing them.
+    save([xi, g, normalized, mean, rstd]);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sg, sb] = saved;
-        return tf.engine().runKernel(FUSED_KERNELS.groupNormGrad, { dy, x: sx, gamma: sg, beta: sb }, attrs as never) as tf.Tensor[];
+        const [sx, sg, sn, sm, sr] = saved;
+        return tf.engine().runKernel(FUSED_KERNELS.groupNormGrad, { dy, x: sx, gamma: sg, normalized: sn, mean: sm, rstd: sr }, attrs as never) as tf.Tensor[];
       },
     };
   }) as never) as unknown as (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.Tensor;

@@ -7,11 +7,12 @@ import * as tf from '@tensorflow/tfjs-core';
  * that composed version is the reference the tests hold a fused one to.
  *
  * `VqctGroupNorm`: inputs `{ x [b, h, w, c], gamma [c], beta [c] }`, attrs
- * `{ groups, epsilon, swish }` -> y [b, h, w, c] = GroupNorm(x) (then x * sigmoid(x)
- * when `swish`), float32.
+ * `{ groups, epsilon, swish }` -> `[y, normalized, mean, rstd]`: y [b, h, w, c] =
+ * GroupNorm(x) (then x * sigmoid(x) when `swish`), `normalized` the GroupNorm output
+ * before swish (same shape), `mean` and `rstd` [b, groups], all float32.
  *
- * `VqctGroupNormGrad`: inputs `{ dy, x, gamma, beta }`, the same attrs ->
- * `[dx, dgamma, dbeta]`.
+ * `VqctGroupNormGrad`: inputs `{ dy, x, gamma, normalized, mean, rstd }` (the
+ * forward's outputs), the same attrs -> `[dx, dgamma, dbeta]`.
  *
  * `VqctAdam`: inputs `{ param, m, v, grad, c1, c2 }` (c1, c2: the bias
  * corrections 1 - beta^t as scalars), attrs `{ learningRate, beta1, beta2, epsilon }`

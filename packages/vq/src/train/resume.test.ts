@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { torchAvailability } from '@vqct/backend-torch';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +16,11 @@ interface ChildRun {
 }
 
 /** Runs the child; with `killAfter`, sends SIGKILL as soon as it reports that checkpoint. */
-function runChild(dir: string, steps: number, killAfter?: number): Promise<ChildRun> {
+function runChildOn(backend: string, dir: string, steps: number, killAfter?: number): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, dir, String(steps), killAfter != null ? 'announce' : ''], {
-      env: { ...process.env, VQCT_BACKEND: 'wasm' },
+      // torch at one libtorch thread, like wasm at one: same thread count, same sums.
+      env: { ...process.env, VQCT_BACKEND: backend, VQCT_TORCH_THREADS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -40,7 +42,10 @@ const digestOf = (r: ChildRun): string => /DONE (\d+) ([0-9a-f]{64})/.exec(r.out
 
 // Needs the built packages (`pnpm exec turbo run build --filter=@vqct/vq`): the
 // point is a real separate process, killed with SIGKILL, resuming from files.
-describe('resume after kill -9 (child processes, built dist, wasm)', () => {
+const BACKENDS = ['wasm', ...(torchAvailability().available ? ['torch'] : [])];
+
+describe.each(BACKENDS)('resume after kill -9 (child processes, built dist, %s)', (backend) => {
+  const runChild = (dir: string, steps: number, killAfter?: number) => runChildOn(backend, dir, steps, killAfter);
   it('2N steps == N steps + SIGKILL + resume + N steps, bit for bit (model, transfer net, discriminator, Adam)', async () => {
     if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`pnpm exec turbo run build --filter=@vqct/vq\` first (scripts/setup.sh does)`);
     const n = 2;
