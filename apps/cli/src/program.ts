@@ -10,6 +10,9 @@ import { registerTokens } from './commands/tokens';
 import { registerEval } from './commands/eval';
 import { registerExport } from './commands/export';
 import { registerImport } from './commands/import';
+import { registerTransformer } from './commands/transformer';
+import { registerSample } from './commands/sample';
+import { registerEdit } from './commands/edit';
 import { cliVersion } from './versions';
 
 /**
@@ -51,6 +54,9 @@ export function buildProgram(): Command {
   registerEval(program);
   registerExport(program);
   registerImport(program);
+  registerTransformer(program);
+  registerSample(program);
+  registerEdit(program);
   // Subcommands inherit exitOverride so usage errors reach our error mapping.
   const override = (cmd: Command): void => {
     cmd.exitOverride();

@@ -19,6 +19,7 @@ import { countCodes, summarizeCounts } from './codes';
 import { writeLossPlot, writeUsagePlot } from './plots';
 import type { RunSettings, TrainFlags } from './settings';
 import { resolveRunSettings } from './settings';
+import { stopOnSignals } from './stop-signals';
 import { createTrainProgress } from './train-progress';
 
 /** Why a run ended. */
@@ -107,7 +108,7 @@ export async function runTraining(flags: TrainFlags, options: TrainRunOptions, o
   }
 
   const disposables: Array<{ dispose(): void }> = [];
-  const signals: Array<[NodeJS.Signals, () => void]> = [];
+  let signals: { dispose(): void } | null = null;
   try {
     const { useNodeBackend } = await import('@vqct/backend-node');
     const backend = await useNodeBackend();
@@ -181,20 +182,7 @@ export async function runTraining(flags: TrainFlags, options: TrainRunOptions, o
       savedStep = state.step;
       run.commit();
     };
-    const onSignal = (sig: NodeJS.Signals) => () => {
-      if (stopRequested === 'interrupted') {
-        process.stderr.write(`\n${sig} again: quitting without a checkpoint (the last one, step ${savedStep}, is intact)\n`);
-        process.exit(130);
-      }
-      stopRequested = 'interrupted';
-      progress.stop();
-      out.log(`${sig}: stopping after this step and saving a checkpoint (${sig} again to quit at once)`);
-    };
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-      const h = onSignal(sig);
-      signals.push([sig, h]);
-      process.on(sig, h);
-    }
+    signals = stopOnSignals(out, progress, () => { stopRequested = 'interrupted'; }, () => savedStep);
     const trainer = new Trainer(step, loader, { steps: train.steps, seed: train.seed, checkpointEvery: train.checkpointEvery, sampleEvery: train.sampleEvery, sampleCount: train.sampleCount }, {
       onStep: (e) => {
         events.push(e);
@@ -226,7 +214,7 @@ export async function runTraining(flags: TrainFlags, options: TrainRunOptions, o
     const trainSeconds = (Date.now() - t0) / 1000;
     if (savedStep !== trainer.completed) await save(trainer.state());
     await pending;
-    for (const [sig, h] of signals.splice(0)) process.off(sig, h);
+    signals.dispose();
 
     // A last sample grid and the plots, from the final weights.
     const n = Math.min(train.sampleCount, ds.size);
@@ -272,7 +260,7 @@ export async function runTraining(flags: TrainFlags, options: TrainRunOptions, o
     run.abandon();
     throw e;
   } finally {
-    for (const [sig, h] of signals) process.off(sig, h);
+    signals?.dispose();
     for (const d of disposables.reverse()) d.dispose();
   }
 }

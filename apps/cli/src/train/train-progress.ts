@@ -16,7 +16,9 @@ export function stepLine(e: StepEvent, total: number, deadline?: number): string
   const eta = deadline != null ? Math.max(0, Math.min(e.etaSeconds, (deadline - Date.now()) / 1000)) : e.etaSeconds;
   const of = deadline != null && total >= 1e6 ? '' : `/${total}`;
   const usage = e.usage != null ? ` | usage adj ${(100 * e.usage.adjective).toFixed(0)}% noun ${(100 * e.usage.noun).toFixed(0)}%` : '';
-  return `step ${e.step}${of} | loss ${l.total?.toFixed(4)} (l1 ${l.l1?.toFixed(4)}, codebook ${l.codebook?.toFixed(4)})${usage} | ${e.imagesPerSecond.toFixed(1)} img/s | ETA ${duration(eta)}`;
+  // A tokenizer's parts (l1, codebook), else whatever the step reports (a transformer: noun, adjective).
+  const parts = l.l1 != null ? `l1 ${l.l1.toFixed(4)}, codebook ${l.codebook?.toFixed(4)}` : Object.entries(l).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
+  return `step ${e.step}${of} | loss ${l.total?.toFixed(4)} (${parts})${usage} | ${e.imagesPerSecond.toFixed(1)} img/s | ETA ${duration(eta)}`;
 }
 
 /** Training progress: a bar with loss, images/s and ETA on a TTY; a plain line every 5 s otherwise; nothing with --quiet. */

@@ -24,8 +24,10 @@ export const MODEL_PARITY_CASES: ParityCase[] = [
     run: () => {
       const net = createTransferNet(seededPrior(64, 128, 16, 1), { hiddenDim: 32, codeDim: 32, seed: 2, dropout: 0 });
       const r = tf.tensor2d(Float32Array.from({ length: 192 * 32 }, (_, i) => Math.sin(i)), [192, 32]);
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(net.trainingCodebook({ seed: 1 }), r)) as tf.Scalar, net.trainableVariables());
-      const out = [value, ...Object.keys(grads).sort().map((k) => grads[k])];
+      const vars = net.trainableVariables();
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(net.trainingCodebook({ seed: 1 }), r)) as tf.Scalar, vars);
+      // In the variables' own order: their auto-generated names sort differently from run to run.
+      const out = [value, ...vars.map((v) => grads[v.name])];
       net.dispose();
       return out;
     } },

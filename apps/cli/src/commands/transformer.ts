@@ -1,0 +1,98 @@
+import { Command, Option } from 'commander';
+import { createOutput, type GlobalOptions } from '../output';
+import { runTransformerTraining, type TransformerTrainResult } from '../transformer/run-transformer-training';
+import type { TransformerTrainFlags } from '../transformer/settings';
+import { intOption } from './parse';
+import { numberOption } from './train';
+
+function summary(r: TransformerTrainResult): string[] {
+  const h = r.heldOut;
+  return [
+    `${r.stopped === 'completed' ? 'trained' : r.stopped === 'interrupted' ? 'interrupted' : 'time limit reached'}: step ${r.startStep} -> ${r.step} of ${r.targetSteps} in ${r.seconds.toFixed(1)} s (${r.sequencesPerSecond.toFixed(1)} sequences/s, backend ${r.backend}, ${r.parameters.toLocaleString('en-US')} parameters)`,
+    `  loss ${r.loss.first.toFixed(4)} -> ${r.loss.last.toFixed(4)} nats/token (means of the first and last steps, up to 10 each)`,
+    `  held-out (${h.sequences} images): ${h.bitsPerToken.toFixed(3)} bits/token (noun ${h.noun.toFixed(3)}, adjective ${h.adjective.toFixed(3)}); unigram baseline ${h.unigram.bitsPerToken.toFixed(3)} (noun ${h.unigram.noun.toFixed(3)}, adjective ${h.unigram.adjective.toFixed(3)})`,
+    `  run folder ${r.runDir}: checkpoints/, metrics.jsonl, eval.json, plots/`,
+    r.stopped === 'completed' ? `next: vqct sample -c ${r.runDir} -n 16 -o grid.png` : `continue: vqct transformer train --out ${r.runDir} --resume`,
+  ];
+}
+
+/** `vqct transformer train`: stage 2, a transformer over a tokenizer's tokens. */
+export function registerTransformer(program: Command): void {
+  const t = program.command('transformer').description('stage 2: a transformer over a trained tokenizer\'s tokens (then `vqct sample`, `vqct edit`)');
+  t.command('train')
+    .description('encode labeled images with a tokenizer and train a transformer on their token sequences')
+    .option('--tokenizer <path>', 'the tokenizer: a `vqct train` run folder or checkpoint (required unless --resume)')
+    .option('--data <source>', 'fashion-mnist | mnist (labeled: the class and words conditions need labels)', 'fashion-mnist')
+    .addOption(new Option('--condition <kind>', 'none | class | words (the class captions, in the prior\'s words)').choices(['none', 'class', 'words']).default('class'))
+    .option('--per-class <n>', 'training images per class', intOption('--per-class'), 200)
+    .option('--held-out <n>', 'held-out images per class (the ones after the training images)', intOption('--held-out'), 50)
+    .option('--layers <n>', 'transformer blocks', intOption('--layers'), 4)
+    .option('--heads <n>', 'attention heads', intOption('--heads'), 4)
+    .option('--embedding <n>', 'embedding size', intOption('--embedding'), 128)
+    .option('--dropout <p>', 'embedding, residual and attention dropout', (v) => Number(v), 0.1)
+    .option('--steps <n>', 'train until this step (with --resume: a new, larger target)', intOption('--steps'))
+    .option('--batch-size <n>', 'sequences per step', intOption('--batch-size'), 16)
+    .option('--lr <rate>', 'Adam learning rate', numberOption('--lr'), 3e-4)
+    .option('--seed <n>', 'seed of the init, data order and dropout', intOption('--seed'), 0)
+    .option('--checkpoint-every <n>', 'checkpoint every n steps (0: only at the end)', intOption('--checkpoint-every'), 100)
+    .option('--max-minutes <m>', 'stop (with a checkpoint) after m minutes', numberOption('--max-minutes'))
+    .requiredOption('-o, --out <dir>', 'the run folder (must be new unless --resume)')
+    .option('--resume', 'continue the run in --out from its last checkpoint')
+    .addHelpText('after', `
+Examples:
+  vqct transformer train --tokenizer runs/fm --condition class --steps 2000 --out runs/fm-gpt
+  vqct transformer train --tokenizer runs/fm --condition words --out runs/fm-words
+  vqct transformer train --out runs/fm-gpt --resume --steps 4000
+Ctrl-C stops after the current step and saves a checkpoint (exit code 130); --resume continues it exactly.`)
+    .action(async (opts: TransformerTrainFlags, cmd: Command) => {
+      const out = createOutput(cmd.optsWithGlobals<GlobalOptions>());
+      const r = await runTransformerTraining(opts, out);
+      out.result(r, () => summary(r));
+      if (r.stopped === 'interrupted') process.exitCode = 130;
+    });
+  registerTransformerEval(t);
+}
+
+/** `vqct transformer eval`: class faithfulness of a class-conditioned transformer, and a sample grid per class. */
+export function registerTransformerEval(t: Command): void {
+  t.command('eval')
+    .description('class faithfulness: a small CNN trained on real images classifies decoded class-conditioned samples')
+    .requiredOption('-c, --checkpoint <path>', 'a class-conditioned `vqct transformer train` run or checkpoint')
+    .option('--tokenizer <path>', 'the tokenizer, when it moved')
+    .option('--samples-per-class <n>', 'samples drawn per class', intOption('--samples-per-class'), 10)
+    .option('--classifier-per-class <n>', 'real training images per class for the classifier', intOption('--classifier-per-class'), 500)
+    .option('--classifier-steps <n>', 'classifier training steps (batch 64)', intOption('--classifier-steps'), 600)
+    .option('--temperature <t>', 'sampling temperature', (v) => Number(v), 1)
+    .option('--top-k <k>', 'top-k (0: all)', intOption('--top-k'), 0)
+    .option('--top-p <p>', 'top-p (1: all)', (v) => Number(v), 1)
+    .option('--seed <n>', 'sampling seed (class c uses seed + c)', intOption('--seed'), 0)
+    .option('--grid <file.png>', 'write the samples as a grid, one row per class')
+    .action(async (opts: { checkpoint: string; tokenizer?: string; samplesPerClass: number; classifierPerClass: number; classifierSteps: number; temperature: number; topK: number; topP: number; seed: number; grid?: string }, cmd: Command) => {
+      const out = createOutput(cmd.optsWithGlobals<GlobalOptions>());
+      const { useNodeBackend } = await import('@vqct/backend-node');
+      out.log((await useNodeBackend()).line);
+      const { loadTransformer } = await import('../transformer/load-transformer');
+      const { classFaithfulness } = await import('../transformer/class-faithfulness');
+      const { gridImage } = await import('../transformer/grid-image');
+      const { writePng } = await import('../io/images');
+      const t = loadTransformer(opts.checkpoint, { tokenizer: opts.tokenizer });
+      try {
+        const from = t.settings.data.perClass + t.settings.data.heldOutPerClass;
+        const r = await classFaithfulness(t, { ...opts, testPerClass: 100, from }, out);
+        if (opts.grid != null) {
+          const s = t.tokenizer.imageSize;
+          await writePng(opts.grid, gridImage(r.pixels, r.samples.total, s, s, t.tokenizer.channels, r.samples.perClass), 2);
+        }
+        const { pixels: _pixels, ...report } = r;
+        out.result({ checkpoint: t.sidecarFile, step: t.step, ...report, grid: opts.grid ?? null }, () => [
+          `classifier: held-out accuracy ${(100 * r.classifier.accuracy).toFixed(1)}% on ${r.classifier.testImages} real images, ${(100 * r.classifier.reconstructionAccuracy).toFixed(1)}% on their tokenizer reconstructions`,
+          `class faithfulness: ${(100 * r.samples.faithful).toFixed(1)}% of ${r.samples.total} samples classified as the class asked for (chance 10%)`,
+          '| class | faithful | predicted (counts per class 0-9) |',
+          '|---|---|---|',
+          ...r.perClass.map((c) => `| ${c.label} ${c.name} | ${(100 * c.faithful).toFixed(0)}% | ${c.predicted.join(' ')} |`),
+        ]);
+      } finally {
+        t.dispose();
+      }
+    });
+}

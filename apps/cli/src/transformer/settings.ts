@@ -1,0 +1,44 @@
+import type { TransformerConfig, TransformerTrainOptions } from '@vqct/transformer';
+
+/** Where a transformer run keeps its copy of the tokenizer checkpoint (inside checkpoints/). */
+export const TOKENIZER_DIR = 'tokenizer';
+
+/** What condition a transformer run trains with. */
+export type ConditionKind = 'none' | 'class' | 'words';
+
+/** run.json of a transformer run folder: everything needed to resume it, or to sample from it. */
+export interface TransformerRunSettings {
+  format: 'vqct-transformer-run';
+  version: 1;
+  /** The tokenizer the tokens come from: where it was (absolute; a copy is in checkpoints/tokenizer/) and its weights digest. */
+  tokenizer: { checkpoint: string; weightsSha256: string };
+  data: { source: string; perClass: number; heldOutPerClass: number };
+  condition: ConditionKind;
+  /** Per class label, the caption (prior words) of the `words` condition. */
+  captions: string[] | null;
+  /** Class names (labels) for the `class` condition. */
+  classes: string[] | null;
+  model: TransformerConfig;
+  train: TransformerTrainOptions;
+}
+
+/** The flags of `vqct transformer train`. */
+export interface TransformerTrainFlags {
+  tokenizer?: string;
+  data: string;
+  condition: ConditionKind;
+  perClass: number;
+  heldOut: number;
+  layers: number;
+  heads: number;
+  embedding: number;
+  dropout: number;
+  steps?: number;
+  batchSize: number;
+  lr: number;
+  seed: number;
+  checkpointEvery: number;
+  maxMinutes?: number;
+  out: string;
+  resume?: boolean;
+}

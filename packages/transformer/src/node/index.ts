@@ -1,0 +1,2 @@
+export { trainTransformer } from './train-transformer';
+export type { TrainTransformerOptions } from './train-transformer';

@@ -1,0 +1,1 @@
+export function runReadmeExample(readme: URL | string, bindings: Record<string, unknown>, epilogue?: string): Promise<unknown>;
