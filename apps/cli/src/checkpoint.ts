@@ -9,14 +9,17 @@ import { loadPrior } from '@vqct/prior/node';
 import { createTransferNet, type TransferNet } from '@vqct/transfer-net';
 import type { CheckpointSidecar, VqModel } from '@vqct/vq';
 import { createVqModel, decodeCheckpoint, parseCheckpointSidecar, resolveVqModelConfig, restoreVariables } from '@vqct/vq';
+import { PRETRAINED_MODELS } from '@vqct/models';
+import { pretrainedDir } from '@vqct/models/node';
 import type { RunSettings } from './train/settings';
 
 /**
  * Finds the sidecar of `--checkpoint`: a run folder (its checkpoints/last.json),
- * a checkpoints folder (last.json), a sidecar .json, or a weights .safetensors
- * (the .json with the same name).
+ * a checkpoints folder (last.json), a sidecar .json, a weights .safetensors
+ * (the .json with the same name), or the name of a model `@vqct/models` ships.
  */
 export function resolveCheckpointSidecar(path: string): string {
+  if (!existsSync(path) && (PRETRAINED_MODELS as readonly string[]).includes(path)) return join(pretrainedDir(path), `${path}.json`);
   if (!existsSync(path)) throw new CheckpointError('--checkpoint: no such file or folder', { file: path });
   if (statSync(path).isDirectory()) {
     for (const p of [join(path, 'checkpoints', 'last.json'), join(path, 'last.json')]) if (existsSync(p)) return p;

@@ -23,7 +23,7 @@ Examples:
       checkWritable(opts.output);
       const ck = await openCheckpoint(opts, out);
       try {
-        const x = await readImageBatch(images, ck.side, ck.channels, ck.factor);
+        const x = await readImageBatch(images, ck.side, ck.channels, ck.factor, opts.background);
         const tokens = ck.model.encode(x);
         x.dispose();
         const grids = (await tokens.array()) as number[][][][];

@@ -15,6 +15,7 @@ interface EvalFlags extends InferenceFlags {
   batchSize: number;
   perceptual: boolean;
   fid: 'mobilenet' | 'inception' | 'none';
+  background?: string;
 }
 
 /** Pooled MobileNetV2 features (block_12_add, 96-d): a cheap FID-like feature space for small images. */
@@ -37,7 +38,8 @@ export function registerEval(program: Command): void {
   withCheckpointOptions(program
     .command('eval')
     .description('measure PSNR, SSIM, perceptual distance, an FID-like score, code usage and perplexity over a dataset')
-    .option('--data <source>', 'fashion-mnist | mnist | a folder of images', 'fashion-mnist')
+    .option('--data <source>', 'fashion-mnist | mnist | emoji[:google|:twitter] (its held-out split) | a folder of images', 'fashion-mnist')
+    .option('--background <colour>', 'what transparent pixels become: white (default), black, gray, #rrggbb')
     .option('--limit <n>', 'evaluate at most n images', intOption('--limit'), 500)
     .option('--batch-size <n>', 'images per batch', intOption('--batch-size'), 16)
     .option('--no-perceptual', 'skip the perceptual distance')
@@ -52,7 +54,7 @@ FID-like values use small pretrained nets (nsfwjs) and are NOT comparable to pub
       const ck = await openCheckpoint(opts, out);
       const frees: Array<{ dispose(): void }> = [];
       try {
-        const ds = await openDataset({ source: opts.data, size: ck.side, channels: ck.channels, limit: opts.limit });
+        const ds = await openDataset({ source: opts.data, size: ck.side, channels: ck.channels, limit: opts.limit, background: opts.background, emojiSplit: 'heldout', log: (line) => out.log(line) });
         const mobilenet = opts.perceptual || opts.fid === 'mobilenet' ? loadMobileNetPerceptual() : null;
         if (mobilenet != null) frees.push(mobilenet.net);
         const perceptual: PerceptualDistance | undefined = opts.perceptual && mobilenet != null ? mobilenet : undefined;

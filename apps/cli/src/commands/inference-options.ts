@@ -10,14 +10,18 @@ export interface InferenceFlags {
   checkpoint: string;
   prior?: string;
   size?: number;
+  background?: string;
 }
 
 /** Adds --checkpoint (required), --prior and --size to a command. */
 export function withCheckpointOptions(cmd: Command, size = true): Command {
   cmd
-    .requiredOption('-c, --checkpoint <path>', 'a run folder, its checkpoints/ folder, a sidecar .json or a step-N.safetensors')
+    .requiredOption('-c, --checkpoint <path>', 'a run folder, its checkpoints/ folder, a sidecar .json, a step-N.safetensors, or a shipped model (emoji-32)')
     .option('--prior <file>', 'the prior, when it is not next to the checkpoint (it must be the one it was trained with)');
-  if (size) cmd.option('--size <px>', "image side the images are resized to (default: the model's resolution)", intOption('--size'));
+  if (size) {
+    cmd.option('--size <px>', "image side the images are resized to (default: the model's resolution)", intOption('--size'));
+    cmd.option('--background <colour>', 'what transparent pixels become: white (default), black, gray, #rrggbb');
+  }
   return cmd;
 }
 

@@ -5,6 +5,7 @@ import { priorDigest } from '@vqct/prior';
 import { buildPrior, savePrior, type BuildPriorOptions, type BuildPriorProgress, type BuildPriorReport } from '@vqct/prior/node';
 import type { Command } from 'commander';
 import { createOutput, type GlobalOptions, type Output } from '../output';
+import { resolveNamedCorpus } from '../emoji-corpus';
 import { createProgress } from '../progress';
 import { intOption } from './parse';
 
@@ -19,6 +20,9 @@ export interface PriorBuildArgs {
   output: string;
   cache?: boolean;
 }
+
+/** The min-count `--corpus emoji` gets unless told: keep every word seen twice or more. */
+export const EMOJI_MIN_COUNT = 1;
 
 /** Where the vector cache of a prior lives: next to it. */
 export function vectorCacheFor(output: string): string {
@@ -74,12 +78,15 @@ export async function runPriorBuild(args: PriorBuildArgs, out: Output): Promise<
       out.log(`vector cache: ${p.hits} of ${p.asked} words cached`);
     }
   };
+  const named = resolveNamedCorpus(args.corpus);
+  // ~2,800 emoji names: at the default min-count of 10 only ~50 words would be left (docs/RESULTS.md).
+  const minCount = args.minCount ?? (named != null && !named.withWordnet ? EMOJI_MIN_COUNT : undefined);
   try {
     const { prior, report } = await buildPrior({
-      corpus: args.corpus,
+      corpus: named?.corpus ?? args.corpus,
       format: args.format,
       embeddings: args.embeddings,
-      minCount: args.minCount,
+      minCount,
       maxAdjectives: args.maxAdjectives,
       maxNouns: args.maxNouns,
       workers: args.workers,
@@ -98,10 +105,10 @@ export function registerPriorBuild(prior: Command): void {
   prior
     .command('build')
     .description('build a codebook prior from a caption corpus (default: the embedded WordNet corpus)')
-    .option('--corpus <path>', 'captions: a text file (one per line), JSONL, COCO captions JSON or a folder of .txt files')
+    .option('--corpus <path>', 'captions: a text file (one per line), JSONL, COCO captions JSON, a folder of .txt files, or emoji / emoji+wordnet (the emoji dataset\'s names, alone or with the WordNet corpus)')
     .option('--format <format>', 'text | jsonl | coco | folder (default: from the path)')
     .option('--embeddings <source>', 'wink | FILE (GloVe/word2vec/fastText text) | clip:DIR', 'wink')
-    .option('--min-count <n>', 'keep words seen more than n times', intOption('--min-count'), 10)
+    .option('--min-count <n>', `keep words seen more than n times (default 10; ${EMOJI_MIN_COUNT} for --corpus emoji)`, intOption('--min-count'))
     .option('--max-adjectives <n>', 'keep at most n adjectives (most frequent)', intOption('--max-adjectives'))
     .option('--max-nouns <n>', 'keep at most n nouns (most frequent)', intOption('--max-nouns'))
     .option('--workers <n>', 'tagging worker threads (0: main thread; default: CPU cores)', intOption('--workers'))

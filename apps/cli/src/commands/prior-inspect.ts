@@ -39,6 +39,26 @@ export function nearestWords(p: Prior, i: number, n: number): Scored[] {
   return scored.sort((a, b) => b.score - a.score).slice(0, n);
 }
 
+/**
+ * The n nearest distinct words, a word that is both an adjective and a noun
+ * listed once with both parts of speech ("blue/a+n"), so that a summary never
+ * shows the same word twice.
+ *
+ * @example
+ * nearestLabelled(prior, prior.words.indexOf('red'), 5); // ['yellow/a', 'blue/a+n', ...]
+ */
+export function nearestLabelled(p: Prior, i: number, n: number): string[] {
+  const merged = new Map<string, Set<'adj' | 'noun'>>();
+  for (const s of nearestWords(p, i, p.words.length)) {
+    if (s.word === p.words[i]) continue;
+    const pos = merged.get(s.word) ?? new Set();
+    if (pos.size === 0 && merged.size >= n) break;
+    pos.add(s.pos);
+    merged.set(s.word, pos);
+  }
+  return [...merged].slice(0, n).map(([w, pos]) => `${w}/${pos.size === 2 ? 'a+n' : pos.has('adj') ? 'a' : 'n'}`);
+}
+
 /** Graph neighbours of word i, heaviest edges first. */
 export function graphNeighbours(p: Prior, i: number, n: number): Scored[] {
   const out: Scored[] = [];

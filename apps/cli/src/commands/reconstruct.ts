@@ -25,7 +25,7 @@ Examples:
       checkWritable(opts.output);
       const ck = await openCheckpoint(opts, out);
       try {
-        const x = await readImageBatch([image], ck.side, ck.channels, ck.factor);
+        const x = await readImageBatch([image], ck.side, ck.channels, ck.factor, opts.background);
         const { y, db } = tf.tidy(() => {
           const r = tf.clipByValue(ck.model.reconstruct(x), -1, 1) as tf.Tensor4D;
           return { y: r, db: psnr(x, r) };

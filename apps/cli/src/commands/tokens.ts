@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '@vqct/core';
 import { writeFileAtomic } from '@vqct/core/node';
 import { tokenWords } from '@vqct/vq';
+import { imageCaption } from '../caption';
 import { toRawImage } from '../io/images';
 import { readImageBatch } from '../io/image-batch';
 import { createOutput, type GlobalOptions } from '../output';
@@ -32,19 +33,21 @@ export function registerTokens(program: Command): void {
     .argument('<image>', 'an image file')
     .option('-o, --output <file>', 'the overlay PNG (default: <image>.tokens.png in this folder)')
     .option('--cell <px>', 'pixels per token cell in the overlay', intOption('--cell'), 96)
-    .option('--width <chars>', 'cut table cells to this many characters (0: no limit)', intOption('--width'), 16))
+    .option('--width <chars>', 'cut table cells to this many characters (0: no limit)', intOption('--width'), 16)
+    .option('--caption <text>', "the image's own description, shown next to the patch words (default: <image>.txt, or the emoji's name)"))
     .addHelpText('after', `
 Examples:
   vqct tokens cat.png --checkpoint runs/fm
-  vqct tokens cat.png --checkpoint runs/fm --json | jq '.words[0][0]'`)
-    .action(async (image: string, opts: InferenceFlags & { output?: string; cell: number; width: number }, cmd: Command) => {
+  vqct tokens cat.png --checkpoint runs/fm --json | jq '.words[0][0]'
+  vqct tokens node_modules/emoji-datasource-google/img/google/64/1f34e.png -c emoji-32   # caption: red apple`)
+    .action(async (image: string, opts: InferenceFlags & { output?: string; cell: number; width: number; caption?: string }, cmd: Command) => {
       const out = createOutput(cmd.optsWithGlobals<GlobalOptions>());
       const output = opts.output ?? `${basename(image, extname(image))}.tokens.png`;
       checkWritable(output);
       const ck = await openCheckpoint(opts, out);
       try {
         if (ck.prior == null) throw new ConfigError(`the checkpoint uses the ${ck.model.config.quantizer} quantizer: its codes have no words (only vqct checkpoints do)`, { file: opts.checkpoint });
-        const x = await readImageBatch([image], ck.side, ck.channels, ck.factor);
+        const x = await readImageBatch([image], ck.side, ck.channels, ck.factor, opts.background);
         const t = ck.model.encode(x);
         const grid = ((await t.array()) as number[][][][])[0];
         t.dispose();
@@ -56,7 +59,9 @@ Examples:
         const nouns = new Map<string, number>();
         for (const row of words) for (const w of row) { const n = w.split(' / ').pop() ?? w; nouns.set(n, (nouns.get(n) ?? 0) + 1); }
         const top = [...nouns.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
-        out.result({ image, overlay: output, grid: [words.length, words[0].length], tokens: grid, words, topNouns: top.map(([word, count]) => ({ word, count })) }, () => [
+        const caption = imageCaption(image, opts.caption);
+        out.result({ image, caption: caption?.text ?? null, captionSource: caption?.source ?? null, overlay: output, grid: [words.length, words[0].length], tokens: grid, words, topNouns: top.map(([word, count]) => ({ word, count })) }, () => [
+          ...(caption != null ? [`caption: ${caption.text}   (the image's own description, from ${caption.source === 'flag' ? '--caption' : caption.source === 'emoji' ? 'the emoji name' : `${image}.txt`})`] : []),
           ...wordTable(words, opts.width > 0 ? opts.width : Infinity),
           `most frequent nouns: ${top.map(([w, c]) => `${w} (${c})`).join(', ')}`,
           `overlay: ${output}`,

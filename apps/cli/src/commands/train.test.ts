@@ -99,7 +99,7 @@ describe('vqct train', { timeout: 900_000 }, () => {
     writeFileSync(join(dir, 'taming.yaml'), 'model:\n  base_learning_rate: 4.5e-6\n  params:\n    embed_dim: 32\n    n_embed: 128\n    ddconfig:\n      double_z: true\n');
     writeFileSync(join(dir, 'corrupt.safetensors'), 'garbage');
     const cases: Array<[string[], RegExp]> = [
-      [['--preset', 'huge'], /argument 'huge' is invalid\. Allowed choices are tiny, bench-32, paper-256/],
+      [['--preset', 'huge'], /argument 'huge' is invalid\. Allowed choices are tiny, emoji-32, bench-32, paper-256/],
       [['--config', 'bad.yaml'], /bad\.yaml: not valid YAML/],
       [['--config', 'missing.yaml'], /missing\.yaml: --config: no such file/],
       [['--config', 'wrong-key.yaml'], /wrong-key\.yaml.*codeDims/],

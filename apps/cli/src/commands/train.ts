@@ -35,8 +35,9 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('train a VQCT tokenizer (or a VQ/EMA baseline) into a run folder')
     .option('--config <file.yaml>', "a run config: ours (model/train/discriminator) or the authors' taming-style YAML")
-    .addOption(new Option('--preset <name>', 'model preset (default tiny, or the config\'s)').choices(['tiny', 'bench-32', 'paper-256']))
-    .option('--data <source>', 'fashion-mnist | mnist | a folder of images', 'fashion-mnist')
+    .addOption(new Option('--preset <name>', 'model preset (default tiny, or the config\'s)').choices(['tiny', 'emoji-32', 'bench-32', 'paper-256']))
+    .option('--data <source>', 'fashion-mnist | mnist | emoji[:google|:twitter] (its train split) | a folder of images', 'fashion-mnist')
+    .option('--background <colour>', 'what transparent pixels become: white (default), black, gray, #rrggbb')
     .option('--limit <n>', 'use at most n images of the data', intOption('--limit'))
     .option('--prior <file>', 'the prior (.safetensors from `vqct prior build`); default: the default prior, built once and cached')
     .addOption(new Option('--quantizer <kind>', 'vqct (the method) | vq | ema (learned-codebook baselines)').choices(['vqct', 'vq', 'ema']))
@@ -46,7 +47,9 @@ export function registerTrain(program: Command): void {
     .option('--batch-size <n>', 'images per step', intOption('--batch-size'))
     .option('--lr <rate>', 'learning rate (default: 2e-4 for the 32px presets, the authors\' 4.5e-6 x batch otherwise)', numberOption('--lr'))
     .option('--seed <n>', 'seed of the init, data order and dropout', intOption('--seed'))
-    .option('--perceptual', 'add the MobileNetV2 perceptual loss (slower)')
+    .option('--perceptual', 'add the MobileNetV2 perceptual loss (slower; on by default with --preset emoji-32, at weight 0.1)')
+    .option('--no-perceptual', 'train without the perceptual loss (also with --preset emoji-32)')
+    .option('--disc-start <step>', 'the step at which the PatchGAN loss starts (emoji-32: 900; otherwise the authors\' 10000)', intOption('--disc-start'))
     .option('--checkpoint-every <n>', 'checkpoint every n steps (0: only at the end)', intOption('--checkpoint-every'))
     .option('--sample-every <n>', 'write a sample grid every n steps (0: never)', intOption('--sample-every'))
     .option('--max-minutes <m>', 'stop (with a checkpoint) after m minutes of training', numberOption('--max-minutes'))
@@ -55,6 +58,7 @@ export function registerTrain(program: Command): void {
     .addHelpText('after', `
 Examples:
   vqct train --preset tiny --data fashion-mnist --steps 300 --out runs/fm
+  vqct train --preset emoji-32 --data emoji --max-minutes 60 --out runs/emoji  # L1 + perceptual + PatchGAN
   vqct train --data ./photos --prior my-prior.safetensors --epochs 5 --out runs/photos
   vqct train --config configs/vqct_cub.yaml --data ./cub --out runs/cub     # the authors' YAML
   vqct train --out runs/fm --resume --steps 600                            # continue to step 600

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { InputError } from '@vqct/core';
 import { writeFileAtomic } from '@vqct/core/node';
 import sharp from 'sharp';
+import { parseBackground } from '@vqct/vq/node';
 
 /** An image as bytes: HWC uint8, 1 (gray) or 3 (RGB) channels. */
 export interface RawImage {
@@ -32,11 +33,12 @@ export interface ReadImageOptions {
  * @example
  * const px = await readImage('cat.png', 32, 3); // Float32Array(32 * 32 * 3)
  */
-export async function readImage(file: string, size: number, channels: 1 | 3, options: ReadImageOptions = {}): Promise<Float32Array> {
+export async function readImage(file: string, size: number, channels: 1 | 3, background = 'white', options: ReadImageOptions = {}): Promise<Float32Array> {
   if (!existsSync(file)) throw new InputError('no such file', { file });
   if (statSync(file).isDirectory()) throw new InputError('is a folder, expected an image file', { file });
-  let img = sharp(file, { failOn: 'error', limitInputPixels: options.maxPixels ?? MAX_IMAGE_PIXELS }).rotate().resize(size, size, { fit: 'cover', position: 'centre' });
-  img = channels === 1 ? img.grayscale() : img.removeAlpha().toColourspace('srgb');
+  // Transparency is composited over the background, as in training (never dropped).
+  let img = sharp(file, { failOn: 'error', limitInputPixels: options.maxPixels ?? MAX_IMAGE_PIXELS }).rotate().flatten({ background: parseBackground(background) }).resize(size, size, { fit: 'cover', position: 'centre' });
+  img = channels === 1 ? img.grayscale() : img.toColourspace('srgb');
   let data: Buffer;
   try {
     data = (await img.raw().toBuffer({ resolveWithObject: true })).data;

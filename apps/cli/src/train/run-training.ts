@@ -110,7 +110,7 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
     const last = parseCheckpointSidecar(readFileSync(join(run.checkpoints, 'last.json'), 'utf8'), join(run.checkpoints, 'last.json'));
     const extend = flags.steps ?? (flags.epochs != null ? null : Math.max(recorded.train.steps, last.step));
     settings = { ...recorded, train: { ...recorded.train, steps: extend ?? recorded.train.steps }, epochs: flags.epochs ?? (flags.steps != null ? null : recorded.epochs) };
-    const ignored = (['config', 'preset', 'data', 'prior', 'quantizer', 'transfer', 'batchSize', 'lr', 'seed', 'limit'] as const).filter((k) => flags[k] != null);
+    const ignored = (['config', 'preset', 'data', 'prior', 'quantizer', 'transfer', 'batchSize', 'lr', 'seed', 'limit', 'background', 'discStart'] as const).filter((k) => flags[k] != null);
     if (ignored.length > 0) out.log(`--resume: using the run's recorded settings; ignoring ${ignored.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
   } else {
     settings = resolveRunSettings(flags);
@@ -124,7 +124,10 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
     const backend = await useNodeBackend();
     out.log(backend.line);
     for (const note of settings.config?.ignored ?? []) out.log(`config: ignored ${note}`);
-    const ds: ImageDataset & { skipped?: unknown[] } = await openDataset({ source: settings.data.source, size: settings.model.resolution, channels: settings.model.inChannels === 1 ? 1 : 3, limit: settings.data.limit });
+    const ds: ImageDataset & { skipped?: unknown[] } = await openDataset({
+      source: settings.data.source, size: settings.model.resolution, channels: settings.model.inChannels === 1 ? 1 : 3, limit: settings.data.limit,
+      background: settings.data.background, emojiSplit: 'train', log: (line) => out.log(line),
+    });
     out.log(`data: ${ds.name}, ${ds.size} images of ${ds.height}x${ds.width}x${ds.channels}`);
     if (settings.epochs != null) settings.train = { ...settings.train, steps: Math.ceil((settings.epochs * ds.size) / settings.train.batchSize) };
 

@@ -4,5 +4,6 @@ export { unsortedSegmentSum, unsortedSegmentSumWasmConfig } from './unsorted-seg
 export { resizeNearestNeighborGrad, resizeNearestNeighborGradCpuConfig, resizeNearestNeighborGradWasmConfig, nearestSource } from './resize-nearest-neighbor-grad';
 export { conv2dBackpropInputAsConv, isConv2dBackpropInputAsConv } from './conv2d-backprop-input';
 export { tileByRows, isTileByRows } from './tile';
+export { depthwiseConv2dBackpropInput, depthwiseConv2dBackpropInputWasmConfig } from './depthwise-conv2d-backprop-input';
 export { pretransposedMatMul, isPretransposed } from './pretransposed-mat-mul';
 export type { WasmBackendLike } from './backend-access';

@@ -2,13 +2,14 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputAsConv, isConv2dBackpropInputAsConv } from './conv2d-backprop-input';
+import { depthwiseConv2dBackpropInputWasmConfig } from './depthwise-conv2d-backprop-input';
 import { isPretransposed, pretransposedMatMul } from './pretransposed-mat-mul';
 import { resizeNearestNeighborGradCpuConfig, resizeNearestNeighborGradWasmConfig } from './resize-nearest-neighbor-grad';
 import { isTileByRows, tileByRows } from './tile';
 import { unsortedSegmentSumWasmConfig } from './unsorted-segment-sum';
 
 /** The kernels vqct adds to tfjs-backend-wasm so that training runs there. */
-export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [conv2dBackpropFilterWasmConfig, unsortedSegmentSumWasmConfig];
+export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [conv2dBackpropFilterWasmConfig, unsortedSegmentSumWasmConfig, depthwiseConv2dBackpropInputWasmConfig];
 
 /** wasm kernels replaced because tfjs's is wrong (ResizeNearestNeighborGrad ignores halfPixelCenters). */
 export const WASM_FIXED_KERNELS: readonly KernelConfig[] = [resizeNearestNeighborGradWasmConfig];

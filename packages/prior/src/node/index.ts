@@ -3,6 +3,7 @@ export type { BuildPriorOptions, ResolvedBuildPriorOptions, BuildPriorProgress, 
 export { savePrior, loadPrior } from './prior-io';
 export { openCorpus, detectCorpusFormat } from './corpus/read-corpus';
 export type { OpenCorpusOptions } from './corpus/read-corpus';
+export { textsCorpus, concatCorpora } from './corpus/memory-corpus';
 export { defaultCorpus, glossDescriptions, VISUAL_LEXICOGRAPHER_FILES } from './corpus/default-corpus';
 export type { DefaultCorpusOptions } from './corpus/default-corpus';
 export type { Corpus, CorpusFormat, Description } from './corpus/description';

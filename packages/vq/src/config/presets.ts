@@ -17,13 +17,27 @@ const common = {
 /**
  * Built-in configurations. `paper-256` is the authors' (METHOD.md §4);
  * `bench-32` is BENCH.md's; `tiny` trains in minutes on 32x32 images on
- * wasm (8x8 token grid, no attention outside the middle block).
+ * wasm (8x8 token grid, no attention outside the middle block); `emoji-32`
+ * is the shipped emoji tokenizer's: the tiny network (what one shared CPU
+ * core trains in an hour); the CLI trains it with the paper's objective.
  *
  * @example
  * VQ_MODEL_PRESETS['bench-32'].codeDim; // 64
  */
 export const VQ_MODEL_PRESETS: Readonly<Record<VqModelPresetName, VqModelConfig>> = Object.freeze({
   tiny: {
+    ...common,
+    resolution: 32,
+    ch: 32,
+    chMult: [1, 2, 2],
+    numResBlocks: 1,
+    attnResolutions: [],
+    zChannels: 32,
+    codeDim: 32,
+    kAdj: 64,
+    kNoun: 128,
+  },
+  'emoji-32': {
     ...common,
     resolution: 32,
     ch: 32,

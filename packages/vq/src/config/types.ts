@@ -51,7 +51,7 @@ export interface VqModelConfig {
 }
 
 /** Names of the built-in configurations. */
-export type VqModelPresetName = 'tiny' | 'bench-32' | 'paper-256';
+export type VqModelPresetName = 'tiny' | 'emoji-32' | 'bench-32' | 'paper-256';
 
 /** User-facing options: any subset of the config, optionally on top of a named preset. */
 export type VqModelOptions = Partial<VqModelConfig> & { preset?: VqModelPresetName };

@@ -2,14 +2,17 @@ import { InputError } from '@vqct/core';
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { ImageDataset } from '../data/types';
+import { DEFAULT_BACKGROUND, parseBackground, type Rgb } from './background';
 
 const EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp']);
 
 export interface ImageFolderOptions {
   /** Output side in pixels (images are resized so the short side fits, then center-cropped). */
   size: number;
-  /** 3 = RGB (alpha dropped, gray expanded), 1 = gray. */
+  /** 3 = RGB (gray expanded), 1 = gray. */
   channels?: 1 | 3;
+  /** What transparent pixels are composited over (default white). */
+  background?: string | Rgb;
   /** Walk subfolders too (default true). */
   recursive?: boolean;
 }
@@ -47,7 +50,8 @@ export interface SkippedImage {
 
 /**
  * Images in a folder (PNG, JPEG, WebP; sorted paths) decoded with sharp:
- * resized to cover `size`, center-cropped, RGB (or gray), scaled to [-1, 1].
+ * transparency composited over `background` (white by default), resized to
+ * cover `size`, center-cropped, RGB (or gray), scaled to [-1, 1].
  * A file sharp cannot decode resolves `null` and is listed in `skipped`;
  * it never fails a run.
  *
@@ -61,6 +65,7 @@ export class ImageFolderDataset implements ImageDataset {
   readonly channels: number;
   readonly name: string;
   readonly skipped: SkippedImage[] = [];
+  private readonly background: Rgb;
 
   private constructor(
     readonly files: string[],
@@ -72,6 +77,7 @@ export class ImageFolderDataset implements ImageDataset {
     this.width = options.size;
     this.channels = options.channels ?? 3;
     this.name = `folder:${dir}`;
+    this.background = parseBackground(options.background ?? DEFAULT_BACKGROUND);
   }
 
   /** Lists the folder; fails with InputError when it has no image files. */
@@ -90,8 +96,9 @@ export class ImageFolderDataset implements ImageDataset {
   async get(index: number): Promise<Float32Array | null> {
     const file = this.files[index];
     try {
-      let img = this.sharp(file, { failOn: 'error' }).rotate().resize(this.width, this.height, { fit: 'cover', position: 'centre' });
-      img = this.channels === 1 ? img.grayscale() : img.removeAlpha().toColourspace('srgb');
+      // flatten composites alpha over the background (a no-op without alpha).
+      let img = this.sharp(file, { failOn: 'error' }).rotate().flatten({ background: this.background }).resize(this.width, this.height, { fit: 'cover', position: 'centre' });
+      img = this.channels === 1 ? img.grayscale() : img.toColourspace('srgb');
       const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
       if (info.channels !== this.channels || info.width !== this.width || info.height !== this.height) {
         throw new Error(`decoded ${info.width}x${info.height}x${info.channels}`);

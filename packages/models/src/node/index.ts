@@ -1,0 +1,1 @@
+export { loadPretrained, pretrainedDir, readPretrainedBytes } from './read-pretrained';

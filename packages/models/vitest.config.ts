@@ -1,0 +1,3 @@
+import { vqctVitest } from '../../vitest.base.mjs';
+
+export default vqctVitest({ setupFiles: ['./test/setup.ts'] });
