@@ -89,8 +89,13 @@ export async function* readLines(file: string, tally: ReadTally): AsyncGenerator
   let rest = '';
   let line = 0;
   for await (const text of readText(file, tally)) {
-    // Checked before joining, so a gigabyte without a newline is refused at the limit, not held.
-    if (rest.length + text.length > tally.maxLineLength && !text.includes('\n')) throw tooLong(file, line + 1, tally.maxLineLength);
+    if (!text.includes('\n')) {
+      // Checked before joining, so a gigabyte without a newline is refused at the limit, not held;
+      // and appended without a split (which would copy the whole line once per chunk).
+      if (rest.length + text.length > tally.maxLineLength) throw tooLong(file, line + 1, tally.maxLineLength);
+      rest += text;
+      continue;
+    }
     const parts = (rest + text).split('\n');
     rest = parts.pop() ?? '';
     for (const p of parts) {
