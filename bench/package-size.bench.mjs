@@ -15,6 +15,7 @@ const BUDGET_KIB = {
   '@vqct/prior': 192,
   '@vqct/transfer-net': 64,
   '@vqct/vq': 256,
+  '@vqct/transformer': 64,
   // The backends bundle tfjs-core's gradient registrations (extensionless ESM
   // files plain Node cannot load; see their tsup.config.ts): ~300 KiB unpacked each.
   '@vqct/backend-node': 128,
