@@ -15,10 +15,13 @@ const BUDGET_KIB = {
   '@vqct/prior': 192,
   '@vqct/transfer-net': 64,
   '@vqct/vq': 256,
+  '@vqct/transformer': 64,
   // The backends bundle tfjs-core's gradient registrations (extensionless ESM
   // files plain Node cannot load; see their tsup.config.ts): ~300 KiB unpacked each.
   '@vqct/backend-node': 128,
   '@vqct/backend-web': 128,
+  // Sources of the native addon (compiled at install) plus the TypeScript kernels: ~27 KiB.
+  '@vqct/backend-torch': 64,
   '@vqct/cli': 256,
   // The shipped weights: emoji-32 is ~4 MB of float32 (gzip barely shrinks them).
   '@vqct/models': 6144,
