@@ -22,6 +22,23 @@ export async function measure(fn, { warmup = 2, runs = 5 } = {}) {
   return { median, min: times[0], max: times[times.length - 1], runs };
 }
 
+/**
+ * `measure` plus the median process CPU time of the timed runs (user + system, all
+ * threads): a fairer figure than wall time on a shared, loaded machine.
+ * @returns {Promise<{ median: number, min: number, max: number, runs: number, cpu: number }>} milliseconds
+ */
+export async function measureWithCpu(fn, timing = {}) {
+  const cpu = [];
+  const wall = await measure(async () => {
+    const c0 = process.cpuUsage();
+    await fn();
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }, timing);
+  const timed = cpu.slice(timing.warmup ?? 2).sort((a, b) => a - b);
+  return { ...wall, cpu: timed[Math.floor(timed.length / 2)] };
+}
+
 /** Peak resident set size of this process so far, in MiB. */
 export function peakRssMiB() {
   return process.resourceUsage().maxRSS / 1024;

@@ -130,8 +130,8 @@ async function loadTorch(options: UseNodeBackendOptions): Promise<string> {
   const found = torch.torchAvailability();
   if (!found.available) throw new Error(`unavailable: ${found.reason}`);
   if (options.device?.startsWith('cuda') && !found.native.info().cuda) throw new Error('libtorch sees no CUDA device');
-  const threads = options.threads ?? process.env.VQCT_TORCH_THREADS;
-  const report = torch.registerTorchBackend({ device: options.device ?? process.env.VQCT_TORCH_DEVICE, threads: threads === 'auto' ? undefined : threads == null ? undefined : Number(threads) });
+  // registerTorchBackend falls back to VQCT_TORCH_DEVICE / VQCT_TORCH_THREADS itself.
+  const report = torch.registerTorchBackend({ device: options.device, threads: options.threads });
   if (options.device != null && options.device !== 'auto' && report.device !== options.device) {
     throw new Error(`the torch backend already runs on ${report.device} in this process`);
   }

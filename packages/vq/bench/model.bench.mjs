@@ -4,7 +4,7 @@
 // Imports the built dist: run `pnpm exec turbo run build --filter=@vqct/vq` first.
 import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend } from '@vqct/backend-node';
-import { machineLine, measure, peakRssMiB, quick, report, backendLabel, runPeer, peerRatio } from '../../../bench/lib.mjs';
+import { machineLine, measureWithCpu, peakRssMiB, quick, report, backendLabel, runPeer, peerRatio } from '../../../bench/lib.mjs';
 import { torchAvailability } from '@vqct/backend-torch';
 import { createVqModel, resolveVqModelConfig, VariableCodebookSource, VqctQuantizer } from '../dist/index.js';
 
@@ -25,19 +25,6 @@ function codebook(seed) {
   return source;
 }
 
-/** Median process CPU time of the timed runs: a fairer figure than wall time on a shared, loaded machine (tfjs cpu/wasm run on one thread). */
-async function measureBoth(fn) {
-  const cpu = [];
-  const wall = await measure(async () => {
-    const c0 = process.cpuUsage();
-    await fn();
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-  }, timing);
-  const timed = cpu.slice(timing.warmup).sort((a, b) => a - b);
-  return { ...wall, cpu: timed[Math.floor(timed.length / 2)] };
-}
-
 for (const backend of backends) {
   // One table per backend, printed as soon as it is measured.
   const rows = [];
@@ -45,20 +32,20 @@ for (const backend of backends) {
   const source = codebook(1);
   const model = createVqModel(config, { codebook: source, seed: 1 });
   const x = tf.tidy(() => tf.randomUniform([batch, side, side, 3], -1, 1, 'float32', 2));
-  const fwd = await measureBoth(async () => {
+  const fwd = await measureWithCpu(async () => {
     const y = model.reconstruct(x);
     await y.data();
     y.dispose();
-  });
+  }, timing);
   rows.push({ name: `forward ${quick ? 'tiny' : 'bench-32'} b${batch} ${side}x${side}`, backend: backendLabel(b), ...fwd, unit: 'ms', note: `cpu-time ${fwd.cpu.toFixed(0)} ms; ${quick ? 'quick: tiny shapes, no peer ratio' : peerRatio(fwd, peer?.forward_ms)}` });
 
   const quantizer = new VqctQuantizer(config, source);
   const z = tf.tidy(() => tf.randomNormal([positions / 64, 8, 8, 2 * config.codeDim], 0, 1, 'float32', 3));
-  const qt = await measureBoth(async () => {
+  const qt = await measureWithCpu(async () => {
     const r = quantizer.quantize(z, { training: false });
     await r.tokens.data();
     tf.dispose(r);
-  });
+  }, timing);
   rows.push({ name: `quantizer ${positions} x (${config.codeDim}+${config.codeDim}) vs ${config.kAdj}+${config.kNoun}`, backend: backendLabel(b), ...qt, unit: 'ms', note: `cpu-time ${qt.cpu.toFixed(0)} ms; ${Math.round((positions / qt.median) * 1000)} vec/s; ${quick ? 'quick: tiny shapes, no peer ratio' : peerRatio(qt, peer?.quantizer_ms)}` });
   tf.dispose([x, z]);
   model.dispose();

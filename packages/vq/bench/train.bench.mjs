@@ -14,7 +14,7 @@ import { useNodeBackend } from '@vqct/backend-node';
 import { torchAvailability } from '@vqct/backend-torch';
 import { seededBenchmarkPrior } from '@vqct/prior';
 import { createTransferNet } from '@vqct/transfer-net';
-import { machineLine, measure, peakRssMiB, quick, report, backendLabel, runPeer, peerRatio } from '../../../bench/lib.mjs';
+import { machineLine, measureWithCpu, peakRssMiB, quick, report, backendLabel, runPeer, peerRatio } from '../../../bench/lib.mjs';
 import { PatchDiscriminator, createVqModel, createVqganStep, resolveVqModelConfig } from '../dist/index.js';
 
 const hasTorch = torchAvailability().available;
@@ -23,19 +23,6 @@ const backends = process.env.VQCT_BENCH_BACKENDS?.split(',') ?? [...(quick ? [] 
 const side = 32; // the PatchGAN needs at least 3 * 2^3 = 24 pixels
 const bench32 = { preset: quick ? 'tiny' : 'bench-32', batch: quick ? 1 : 8, side, wordDim: quick ? 16 : 100 };
 const paper256 = { preset: quick ? 'tiny' : 'paper-256', batch: 1, side: quick ? 32 : 256, wordDim: quick ? 16 : 512 };
-
-/** Wall and process-CPU medians (CPU time, all threads, is the fairer figure on a loaded machine). */
-async function measureBoth(fn, timing) {
-  const cpu = [];
-  const wall = await measure(async () => {
-    const c0 = process.cpuUsage();
-    await fn();
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-  }, timing);
-  const timed = cpu.slice(timing.warmup).sort((a, b) => a - b);
-  return { ...wall, cpu: timed[Math.floor(timed.length / 2)] };
-}
 
 async function timeStep(shape, withDisc, timing) {
   const config = resolveVqModelConfig(shape.preset);
@@ -46,7 +33,7 @@ async function timeStep(shape, withDisc, timing) {
   const step = createVqganStep({ model, codebook: net, discriminator: disc, learningRate: 4.5e-6 * shape.batch, loss: { discStart: 0 }, kAdj: config.kAdj, kNoun: config.kNoun });
   const x = tf.tidy(() => tf.randomUniform([shape.batch, shape.side, shape.side, 3], -1, 1, 'float32', 2));
   let i = 0;
-  const t = await measureBoth(async () => { step.run(x, i, i); i += 1; }, timing);
+  const t = await measureWithCpu(async () => { step.run(x, i, i); i += 1; }, timing);
   x.dispose();
   step.dispose();
   disc?.dispose();

@@ -4,21 +4,18 @@ import type { TorchBackend } from '../backend';
 import { aten } from '../op';
 import { activate } from './activation';
 import { kernel } from './define';
+import { cropNchw, inputNchw, nchw, nhwc, outputFromNchw, outputNhwc } from './layout';
 
-// tfjs is NHWC with HWIO filters; ATen is NCHW with OIHW. NHWC data viewed as
-// NCHW (a permute, no copy) is ATen's channels_last layout, which oneDNN runs
-// natively, and the NCHW result viewed back as NHWC is contiguous again.
+// tfjs is NHWC with HWIO filters; ATen is NCHW with OIHW (see layout.ts: oneDNN
+// runs the channels_last view natively).
 const PERMUTE = aten('permute');
 const RESHAPE = aten('reshape');
 const CONV = aten('conv2d');
 const CONV_T = aten('conv_transpose2d.input');
 const CONV_BACKWARD = aten('convolution_backward');
 const PAD = aten('constant_pad_nd');
-const SLICE = aten('slice.Tensor');
 const ZEROS = aten('zeros');
 const EMPTY = aten('empty.memory_format');
-const TO_NCHW = [0, 3, 1, 2];
-const TO_NHWC = [0, 2, 3, 1];
 
 type ConvInfo = backend_util.Conv2DInfo;
 
@@ -29,9 +26,9 @@ function assertNhwc(format: unknown, name: string): void {
 /** NCHW view of x, padded explicitly when tfjs's padding is asymmetric; and the padding left for ATen. */
 function paddedInput(b: TorchBackend, x: number, info: ConvInfo): { id: number; padding: number[] } {
   const { top, bottom, left, right } = info.padInfo;
-  const nchw = b.t(PERMUTE, x, TO_NCHW);
-  if (top === bottom && left === right) return { id: nchw, padding: [top, left] };
-  return { id: b.t(PAD, nchw, [left, right, top, bottom], 0), padding: [0, 0] };
+  const view = nchw(b, x);
+  if (top === bottom && left === right) return { id: view, padding: [top, left] };
+  return { id: b.t(PAD, view, [left, right, top, bottom], 0), padding: [0, 0] };
 }
 
 /** HWIO filter as OIHW (dense) or, for depthwise [h, w, c, m], as [c*m, 1, h, w]. */
@@ -47,7 +44,7 @@ function forward(b: TorchBackend, x: TensorInfo, filter: TensorInfo, info: ConvI
   const groups = depthwise ? info.inChannels : 1;
   const flatBias = bias != null && bias.shape.length <= 1 && (bias.shape[0] ?? 1) === info.outChannels;
   const biasId = flatBias ? b.t(RESHAPE, b.input(bias), [info.outChannels]) : null;
-  const y = b.t(PERMUTE, b.t(CONV, id, w, biasId, [info.strideHeight, info.strideWidth], padding, [info.dilationHeight, info.dilationWidth], groups), TO_NHWC);
+  const y = nhwc(b, b.t(CONV, id, w, biasId, [info.strideHeight, info.strideWidth], padding, [info.dilationHeight, info.dilationWidth], groups));
   return bias != null && !flatBias ? b.t(aten('add.Tensor'), y, b.input(bias)) : y;
 }
 
@@ -60,7 +57,7 @@ function forward(b: TorchBackend, x: TensorInfo, filter: TensorInfo, info: ConvI
 function backpropInput(b: TorchBackend, dy: TensorInfo, filter: TensorInfo, info: ConvInfo, depthwise: boolean): TensorInfo {
   const w = weightOf(b, b.input(filter), filter.shape, depthwise);
   const groups = depthwise ? info.inChannels : 1;
-  const dyN = b.t(PERMUTE, b.input(dy), TO_NCHW);
+  const dyN = inputNchw(b, dy);
   const { top, bottom, left, right } = info.padInfo;
   const stride = [info.strideHeight, info.strideWidth];
   const dilation = [info.dilationHeight, info.dilationWidth];
@@ -68,21 +65,19 @@ function backpropInput(b: TorchBackend, dy: TensorInfo, filter: TensorInfo, info
     const shape = [info.batchSize, info.inChannels, info.inHeight, info.inWidth];
     const like = b.t(EMPTY, shape, 'float32', null, b.device, null, 'channels_last');
     const [dx] = b.runAll(CONV_BACKWARD, [dyN, like, w, null, stride, [top, left], dilation, false, [0, 0], groups, [true, false, false]]);
-    return b.output(b.temp(aten('contiguous'), [b.t(PERMUTE, dx.id, TO_NHWC)]), 'float32');
+    return outputFromNchw(b, dx.id);
   }
   let full = b.temp(CONV_T, [dyN, w, null, stride, [0, 0], [0, 0], groups, dilation]);
   const needH = top + info.inHeight - full.shape[2];
   const needW = left + info.inWidth - full.shape[3];
   if (needH > 0 || needW > 0) full = b.temp(PAD, [full.id, [0, Math.max(0, needW), 0, Math.max(0, needH)], 0]);
-  const rows = b.t(SLICE, full.id, 2, top, top + info.inHeight, 1);
-  const cropped = b.t(SLICE, rows, 3, left, left + info.inWidth, 1);
-  return b.output(b.temp(aten('contiguous'), [b.t(PERMUTE, cropped, TO_NHWC)]), 'float32');
+  return outputFromNchw(b, cropNchw(b, full.id, top, left, info.inHeight, info.inWidth));
 }
 
 /** dW of a conv: ATen's convolution_backward with only the weight grad asked for. */
 function backpropFilter(b: TorchBackend, x: TensorInfo, dy: TensorInfo, info: ConvInfo, filterShape: number[], depthwise: boolean): TensorInfo {
   const { id, padding } = paddedInput(b, b.input(x), info);
-  const dyN = b.t(PERMUTE, b.input(dy), TO_NCHW);
+  const dyN = inputNchw(b, dy);
   const [h, w, i, o] = filterShape;
   const oihw = depthwise ? [i * o, 1, h, w] : [o, i, h, w];
   const weight = b.t(ZEROS, oihw, 'float32', null, b.device);
@@ -90,7 +85,7 @@ function backpropFilter(b: TorchBackend, x: TensorInfo, dy: TensorInfo, info: Co
   const [, dw] = b.runAll(CONV_BACKWARD, [dyN, id, weight, null, [info.strideHeight, info.strideWidth], padding,
     [info.dilationHeight, info.dilationWidth], false, [0, 0], groups, [false, true, false]]);
   const back = depthwise ? b.t(PERMUTE, b.t(RESHAPE, dw.id, [i, o, h, w]), [2, 3, 0, 1]) : b.t(PERMUTE, dw.id, [2, 3, 1, 0]);
-  return b.output(b.temp(aten('contiguous'), [back]), 'float32');
+  return outputNhwc(b, back);
 }
 
 interface ConvAttrs { strides: number | [number, number]; pad: backend_util.PadInfo['type'] | number | backend_util.ExplicitPadding; dataFormat?: string; dilations?: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape?: number[]; filterShape?: number[]; activation?: string; leakyreluAlpha?: number }
@@ -103,7 +98,7 @@ function convKernel(name: string, depthwise: boolean): KernelConfig {
   return kernel(name, (b, { x, filter }, attrs) => {
     const a = attrs as unknown as ConvAttrs;
     assertNhwc(a.dataFormat, name);
-    return b.output(b.temp(aten('contiguous'), [forward(b, x, filter, info(x.shape, filter.shape, a, depthwise), depthwise)]), 'float32');
+    return outputNhwc(b, forward(b, x, filter, info(x.shape, filter.shape, a, depthwise), depthwise));
   });
 }
 
@@ -112,7 +107,7 @@ function fusedKernel(name: string, depthwise: boolean): KernelConfig {
     const a = attrs as unknown as ConvAttrs;
     assertNhwc(a.dataFormat, name);
     const y = forward(b, x, filter, info(x.shape, filter.shape, a, depthwise), depthwise, bias);
-    return b.output(b.temp(aten('contiguous'), [activate(b, y, a.activation, preluActivationWeights, a.leakyreluAlpha)]), 'float32');
+    return outputNhwc(b, activate(b, y, a.activation, preluActivationWeights, a.leakyreluAlpha));
   });
 }
 

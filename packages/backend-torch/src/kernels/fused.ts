@@ -2,13 +2,11 @@ import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import type { TorchBackend } from '../backend';
 import { aten } from '../op';
 import { kernel } from './define';
+import { inputNchw, outputFromNchw } from './layout';
 
 // Native versions of @vqct/vq's optional fused kernels (their contract and
 // composed reference live in packages/vq/src/fused/fused-kernels.ts).
 
-const PERMUTE = aten('permute');
-const TO_NCHW = [0, 3, 1, 2];
-const TO_NHWC = [0, 2, 3, 1];
 
 interface NormAttrs { groups: number; epsilon: number; swish: boolean }
 
@@ -16,31 +14,29 @@ interface NormAttrs { groups: number; epsilon: number; swish: boolean }
 function groupNormForward(b: TorchBackend, x: TensorInfo, gamma: TensorInfo, beta: TensorInfo, a: NormAttrs): number[] {
   const [n, h, w, c] = x.shape;
   // NHWC viewed as NCHW is channels_last, which ATen's CPU group norm runs without a copy.
-  const xn = b.t(PERMUTE, b.input(x), TO_NCHW);
+  const xn = inputNchw(b, x);
   const [y, mean, rstd] = b.runAll(aten('native_group_norm'), [xn, b.input(gamma), b.input(beta), n, c, h * w, a.groups, a.epsilon]);
   return [xn, y.id, mean.id, rstd.id];
 }
-
-const nhwc = (b: TorchBackend, nchw: number) => b.output(b.temp(aten('contiguous'), [b.t(PERMUTE, nchw, TO_NHWC)]), 'float32');
 
 const groupNorm = kernel('VqctGroupNorm', (b, { x, gamma, beta }, attrs) => {
   const a = attrs as unknown as NormAttrs;
   const [, y, mean, rstd] = groupNormForward(b, x, gamma, beta, a);
   const out = a.swish ? b.t(aten('silu'), y) : y;
-  return [nhwc(b, out), nhwc(b, y), b.output(b.temp(aten('clone'), [mean]), 'float32'), b.output(b.temp(aten('clone'), [rstd]), 'float32')];
+  return [outputFromNchw(b, out), outputFromNchw(b, y), b.output(b.temp(aten('clone'), [mean]), 'float32'), b.output(b.temp(aten('clone'), [rstd]), 'float32')];
 });
 
 const groupNormGrad = kernel('VqctGroupNormGrad', (b, { dy, x, gamma, normalized, mean, rstd }, attrs) => {
   const a = attrs as unknown as NormAttrs;
   const [n, h, w, c] = x.shape;
-  const xn = b.t(PERMUTE, b.input(x), TO_NCHW);
-  let g = b.t(PERMUTE, b.input(dy), TO_NCHW);
-  if (a.swish) g = b.t(aten('silu_backward'), g, b.t(PERMUTE, b.input(normalized), TO_NCHW));
+  const xn = inputNchw(b, x);
+  let g = inputNchw(b, dy);
+  if (a.swish) g = b.t(aten('silu_backward'), g, inputNchw(b, normalized));
   // libtorch 1.13's CPU group-norm backward reads its inputs as contiguous NCHW (channels_last gives wrong dx).
   const CONTIGUOUS = aten('contiguous');
   const [dx, dgamma, dbeta] = b.runAll(aten('native_group_norm_backward'), [b.t(CONTIGUOUS, g), b.t(CONTIGUOUS, xn), b.input(mean), b.input(rstd), b.input(gamma), n, c, h * w, a.groups, [true, true, true]]);
   return [
-    nhwc(b, dx.id),
+    outputFromNchw(b, dx.id),
     b.output(dgamma, 'float32'),
     b.output(dbeta, 'float32'),
   ];

@@ -38,24 +38,40 @@ function gather(b: TorchBackend, x: TensorInfo, indices: TensorInfo, axis: numbe
   return b.out(RESHAPE, [back, shape], x.dtype);
 }
 
-function gatherNd(b: TorchBackend, params: TensorInfo, indices: TensorInfo): TensorInfo {
+/**
+ * Row-major offsets of `indices`' last-dim tuples into the first `depth` dims of
+ * `shape`: one flat int64 index per tuple (for an index_select / index_add over
+ * the tensor viewed as [rows, ...inner]).
+ */
+function tupleOffsets(b: TorchBackend, indices: TensorInfo, shape: number[]): { flat: number; rows: number; lead: number[]; inner: number[] } {
   const depth = indices.shape[indices.shape.length - 1];
   const lead = indices.shape.slice(0, -1);
   const n = lead.reduce((p, q) => p * q, 1);
-  // Row-major offsets of the first `depth` dims: one index_select over the flattened params.
   const strides: number[] = [];
-  let s = 1;
-  for (let d = depth - 1; d >= 0; d--) { strides[d] = s; s *= params.shape[d]; }
-  const inner = params.shape.slice(depth);
+  let rows = 1;
+  for (let d = depth - 1; d >= 0; d--) { strides[d] = rows; rows *= shape[d]; }
   const idx = b.t(TO, b.t(RESHAPE, b.input(indices), [n, depth]), 'int64');
   let flat = -1;
   for (let d = 0; d < depth; d++) {
-    const col = b.t(aten('select.int'), idx, 1, d);
-    const term = b.t(aten('mul.Scalar'), col, strides[d]);
+    const term = b.t(aten('mul.Scalar'), b.t(aten('select.int'), idx, 1, d), strides[d]);
     flat = flat < 0 ? term : b.t(aten('add.Tensor'), flat, term);
   }
-  const rows = b.t(RESHAPE, b.input(params), [s, ...inner]);
-  return b.out(RESHAPE, [b.t(INDEX_SELECT, rows, 0, flat), [...lead, ...inner]], params.dtype);
+  return { flat, rows, lead, inner: shape.slice(depth) };
+}
+
+function gatherNd(b: TorchBackend, params: TensorInfo, indices: TensorInfo): TensorInfo {
+  const { flat, rows, lead, inner } = tupleOffsets(b, indices, params.shape);
+  const table = b.t(RESHAPE, b.input(params), [rows, ...inner]);
+  return b.out(RESHAPE, [b.t(INDEX_SELECT, table, 0, flat), [...lead, ...inner]], params.dtype);
+}
+
+/** GatherNd's inverse (its gradient): updates summed into zeros at the index tuples. */
+function scatterNd(b: TorchBackend, indices: TensorInfo, updates: TensorInfo, target: number[]): TensorInfo {
+  const { flat, rows, lead, inner } = tupleOffsets(b, indices, target);
+  const n = lead.reduce((p, q) => p * q, 1);
+  const zeros = b.t(ZEROS, [rows, ...inner], updates.dtype, null, b.device);
+  const summed = b.t(INDEX_ADD, zeros, 0, flat, b.t(RESHAPE, b.input(updates), [n, ...inner]));
+  return b.out(RESHAPE, [summed, target], updates.dtype);
 }
 
 function segmentSum(b: TorchBackend, data: number, dataShape: number[], ids: number, numSegments: number, dtype: DataType): number {
@@ -66,6 +82,7 @@ function segmentSum(b: TorchBackend, data: number, dataShape: number[], ids: num
 export const GATHER_KERNELS: KernelConfig[] = [
   kernel('GatherV2', (b, { x, indices }, { axis, batchDims }) => gather(b, x, indices, axis as number, (batchDims as number) ?? 0)),
   kernel('GatherNd', (b, { params, indices }) => gatherNd(b, params, indices)),
+  kernel('ScatterNd', (b, { indices, updates }, { shape }) => scatterNd(b, indices, updates, shape as number[])),
   kernel('OneHot', (b, { indices }, { depth, onValue, offValue, dtype }) => {
     // Out-of-range indices (tfjs: -1 for "none") give an all-off row, as in tfjs.
     const range = b.t(aten('arange'), depth, 'int32', null, b.device);

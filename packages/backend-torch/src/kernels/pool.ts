@@ -3,11 +3,9 @@ import { backend_util } from '@tensorflow/tfjs-core';
 import type { TorchBackend } from '../backend';
 import { aten } from '../op';
 import { kernel } from './define';
+import { cropNchw, inputNchw, nchw, outputFromNchw } from './layout';
 
-const PERMUTE = aten('permute');
 const PAD = aten('constant_pad_nd');
-const TO_NCHW = [0, 3, 1, 2];
-const TO_NHWC = [0, 2, 3, 1];
 
 interface PoolAttrs { filterSize: number | [number, number]; strides: number | [number, number]; pad: never; dimRoundingMode?: 'floor' | 'round' | 'ceil' }
 
@@ -18,9 +16,9 @@ function poolInfo(shape: number[], a: PoolAttrs): backend_util.Conv2DInfo {
 /** NCHW view of x with tfjs's (possibly asymmetric) padding applied explicitly. */
 function padded(b: TorchBackend, x: number, info: backend_util.Conv2DInfo, value: number): number {
   const { top, bottom, left, right } = info.padInfo;
-  const nchw = b.t(PERMUTE, x, TO_NCHW);
-  if (top === 0 && bottom === 0 && left === 0 && right === 0) return nchw;
-  return b.t(PAD, nchw, [left, right, top, bottom], value);
+  const view = nchw(b, x);
+  if (top === 0 && bottom === 0 && left === 0 && right === 0) return view;
+  return b.t(PAD, view, [left, right, top, bottom], value);
 }
 
 function window(info: backend_util.Conv2DInfo): [number[], number[]] {
@@ -31,7 +29,7 @@ function maxPool(b: TorchBackend, x: TensorInfo, a: PoolAttrs): TensorInfo {
   const info = poolInfo(x.shape, a);
   const [k, s] = window(info);
   const y = b.t(aten('max_pool2d'), padded(b, b.input(x), info, -Infinity), k, s, [0, 0], [1, 1], false);
-  return b.output(b.temp(aten('contiguous'), [b.t(PERMUTE, y, TO_NHWC)]), x.dtype);
+  return outputFromNchw(b, y, x.dtype);
 }
 
 /** tfjs averages over the window's in-image positions only: a sum pool over a count pool. */
@@ -45,7 +43,7 @@ function avgPool(b: TorchBackend, x: TensorInfo, a: PoolAttrs): TensorInfo {
   const { top, bottom, left, right } = info.padInfo;
   const counts = avg(top + bottom + left + right === 0 ? ones : b.t(PAD, ones, [left, right, top, bottom], 0));
   const y = b.t(aten('div.Tensor'), sums, counts);
-  return b.output(b.temp(aten('contiguous'), [b.t(PERMUTE, y, TO_NHWC)]), 'float32');
+  return outputFromNchw(b, y);
 }
 
 function maxPoolGrad(b: TorchBackend, dy: TensorInfo, input: TensorInfo, a: PoolAttrs): TensorInfo {
@@ -53,12 +51,10 @@ function maxPoolGrad(b: TorchBackend, dy: TensorInfo, input: TensorInfo, a: Pool
   const [k, s] = window(info);
   const xp = padded(b, b.input(input), info, -Infinity);
   const [, idx] = b.runAll(aten('max_pool2d_with_indices'), [xp, k, s, [0, 0], [1, 1], false]);
-  const dyN = b.t(PERMUTE, b.input(dy), TO_NCHW);
+  const dyN = inputNchw(b, dy);
   const gp = b.t(aten('max_pool2d_with_indices_backward'), dyN, xp, k, s, [0, 0], [1, 1], false, idx.id);
   const { top, left } = info.padInfo;
-  const rows = b.t(aten('slice.Tensor'), gp, 2, top, top + input.shape[1], 1);
-  const cropped = b.t(aten('slice.Tensor'), rows, 3, left, left + input.shape[2], 1);
-  return b.output(b.temp(aten('contiguous'), [b.t(PERMUTE, cropped, TO_NHWC)]), 'float32');
+  return outputFromNchw(b, cropNchw(b, gp, top, left, input.shape[1], input.shape[2]));
 }
 
 function avgPoolGrad(b: TorchBackend, dy: TensorInfo, input: TensorInfo, a: PoolAttrs): TensorInfo {
@@ -69,14 +65,12 @@ function avgPoolGrad(b: TorchBackend, dy: TensorInfo, input: TensorInfo, a: Pool
   const ones = b.t(aten('ones'), [1, 1, input.shape[1], input.shape[2]], 'float32', null, b.device);
   const onesP = top + bottom + left + right === 0 ? ones : b.t(PAD, ones, [left, right, top, bottom], 0);
   const counts = b.t(aten('avg_pool2d'), onesP, k, s, [0, 0], false, true, null);
-  const dyN = b.t(aten('div.Tensor'), b.t(PERMUTE, b.input(dy), TO_NCHW), counts);
+  const dyN = b.t(aten('div.Tensor'), inputNchw(b, dy), counts);
   const shapeP = [input.shape[0], input.shape[3], input.shape[1] + top + bottom, input.shape[2] + left + right];
   const ref = b.t(aten('zeros'), shapeP, 'float32', null, b.device);
   // avg_pool2d_backward divides by the window size; undo it to get a plain spread.
   const spread = b.t(aten('mul.Scalar'), b.t(aten('avg_pool2d_backward'), dyN, ref, k, s, [0, 0], false, true, null), k[0] * k[1]);
-  const rows = b.t(aten('slice.Tensor'), spread, 2, top, top + input.shape[1], 1);
-  const cropped = b.t(aten('slice.Tensor'), rows, 3, left, left + input.shape[2], 1);
-  return b.output(b.temp(aten('contiguous'), [b.t(PERMUTE, cropped, TO_NHWC)]), 'float32');
+  return outputFromNchw(b, cropNchw(b, spread, top, left, input.shape[1], input.shape[2]));
 }
 
 export const POOL_KERNELS: KernelConfig[] = [

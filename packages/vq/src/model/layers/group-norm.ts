@@ -30,18 +30,20 @@ export class GroupNorm {
    * @param x [b, h, w, c]
    */
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    if (this.fused()) return tf.tidy(() => fusedGroupNorm(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, { groups: this.groups, epsilon: this.epsilon, swish: false }));
-    return this.composed(x);
+    return this.normalize(x, false);
   }
 
   /** swish(GroupNorm(x)), fused where the backend has `VqctGroupNorm`. @param x [b, h, w, c] */
   applySwish(x: tf.Tensor4D): tf.Tensor4D {
-    if (this.fused()) return tf.tidy(() => fusedGroupNorm(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, { groups: this.groups, epsilon: this.epsilon, swish: true }));
-    return tf.tidy(() => swish(this.composed(x)));
+    return this.normalize(x, true);
   }
 
-  private fused(): boolean {
-    return hasFusedKernel(FUSED_KERNELS.groupNorm) && hasFusedKernel(FUSED_KERNELS.groupNormGrad);
+  /** The backend's fused kernel where it has one (and its gradient), else the composed reference. */
+  private normalize(x: tf.Tensor4D, withSwish: boolean): tf.Tensor4D {
+    if (hasFusedKernel(FUSED_KERNELS.groupNorm) && hasFusedKernel(FUSED_KERNELS.groupNormGrad)) {
+      return tf.tidy(() => fusedGroupNorm(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, { groups: this.groups, epsilon: this.epsilon, swish: withSwish }));
+    }
+    return withSwish ? tf.tidy(() => swish(this.composed(x))) : this.composed(x);
   }
 
   /** The reference: tfjs ops only. @param x [b, h, w, c] */
