@@ -153,7 +153,9 @@ export class TorchBackend extends KernelBackend {
 
   /** The native id of a kernel input, viewed in the shape tfjs gives it. */
   input(t: TensorInfo): number {
-    const d = this.data.has(t.dataId) ? this.data.get(t.dataId) : engine().state.tensorInfo.has(t.dataId) ? this.data.get(t.dataId) : undefined;
+    // A dataId the engine knows but this backend does not is moved here by `data.get`.
+    const live = this.data.has(t.dataId) || engine().state.tensorInfo.has(t.dataId);
+    const d = live ? this.data.get(t.dataId) : undefined;
     if (d == null) throw new Error(`an input [${t.shape}] ${t.dtype} is not a live tensor (disposed before this kernel ran)`);
     if (sameShape(d.shape, t.shape)) return d.id;
     return this.temp(RESHAPE, [d.id, t.shape]).id;
