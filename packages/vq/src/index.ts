@@ -47,7 +47,11 @@ export type { HalfUsage } from './metrics/codebook-usage';
 export { frechetDistance, MAX_FRECHET_RANK } from './metrics/frechet';
 export { symmetricEigen } from './metrics/symmetric-eigen';
 export { evaluateTokenizer } from './metrics/evaluate';
-export type { EvaluationResult, FeatureExtractor } from './metrics/evaluate';
+export type { EvaluationResult, FeatureExtractor, CaptionedBatch, EvaluateOptions } from './metrics/evaluate';
+export { CaptionRecall, chanceOfHit, rankedCodes } from './metrics/caption-recall';
+export type { CaptionRecallResult, HalfRecall, RecallAtN } from './metrics/caption-recall';
+export { captionLexicon, captionWords } from './metrics/caption-words';
+export type { CaptionLexicon, CaptionWords } from './metrics/caption-words';
 export { loadRunConfig } from './config-yaml/load-config';
 export type { RunConfig } from './config-yaml/load-config';
 // --- end training

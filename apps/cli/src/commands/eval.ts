@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Command, Option } from 'commander';
-import type { FeatureExtractor, PerceptualDistance } from '@vqct/vq';
+import type { CaptionedBatch, CaptionRecallResult, FeatureExtractor, HalfRecall, PerceptualDistance } from '@vqct/vq';
 import { evaluateTokenizer } from '@vqct/vq';
 import { loadInceptionPoolFeatures, loadMobileNetPerceptual } from '@vqct/vq/node';
 import { openDataset } from '../data';
@@ -31,6 +31,20 @@ function mobilenetFeatures(p: ReturnType<typeof loadMobileNetPerceptual>): Featu
       });
     },
   };
+}
+
+/** `caption(i)` of a dataset that has captions (the emoji datasets), else null. */
+function datasetCaptions(ds: object): ((i: number) => string) | null {
+  const c = (ds as { caption?: unknown }).caption;
+  return typeof c === 'function' ? (i: number) => (c as (i: number) => string).call(ds, i) : null;
+}
+
+/** The caption-recall lines of the text report. */
+export function recallLines(r: CaptionRecallResult): string[] {
+  const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+  const half = (name: string, h: HalfRecall): string =>
+    `  ${name} ${h.at.map((a) => `@${a.n} ${pct(a.recall)} (chance ${pct(a.chance)})`).join(', ')}  over ${h.images}/${h.seen} images with such a caption word`;
+  return ['  caption recall (a caption word among the image\'s n most frequent codes):', half('  nouns     ', r.noun), half('  adjectives', r.adjective)];
 }
 
 /** `vqct eval`: reconstruction quality and codebook use over a dataset. */
@@ -68,22 +82,27 @@ FID-like values use small pretrained nets (nsfwjs) and are NOT comparable to pub
         const progress = createProgress(out);
         const per = ds.height * ds.width * ds.channels;
         const total = ds.size;
-        async function* batches(): AsyncGenerator<tf.Tensor4D> {
+        const captionOf = datasetCaptions(ds);
+        async function* batches(): AsyncGenerator<CaptionedBatch> {
           for (let start = 0; start < total; start += opts.batchSize) {
             const items: Float32Array[] = [];
+            const captions: Array<string | null> = [];
             for (let i = start; i < Math.min(total, start + opts.batchSize); i++) {
               const img = await ds.get(i);
-              if (img != null) items.push(img);
+              if (img != null) {
+                items.push(img);
+                captions.push(captionOf?.(i) ?? null);
+              }
             }
             progress.update('evaluating', Math.min(total, start + opts.batchSize), total, 'images');
             if (items.length === 0) continue;
             const flat = new Float32Array(items.length * per);
             items.forEach((x, i) => flat.set(x, i * per));
-            yield tf.tensor4d(flat, [items.length, ds.height, ds.width, ds.channels]);
+            yield { images: tf.tensor4d(flat, [items.length, ds.height, ds.width, ds.channels]), captions };
           }
         }
         const t0 = Date.now();
-        const r = await evaluateTokenizer(ck.model, batches(), { kAdj: ck.model.config.kAdj, kNoun: ck.model.config.kNoun, perceptual, features });
+        const r = await evaluateTokenizer(ck.model, batches(), { kAdj: ck.model.config.kAdj, kNoun: ck.model.config.kNoun, perceptual, features, vocabulary: ck.prior ?? undefined });
         progress.stop();
         const result = {
           checkpoint: ck.sidecarFile, step: ck.sidecar.step, data: ds.name, images: r.images,
@@ -91,6 +110,7 @@ FID-like values use small pretrained nets (nsfwjs) and are NOT comparable to pub
           perceptual: r.perceptual ?? null,
           fidLike: r.fidLike ?? null,
           usage: r.usage,
+          captionRecall: r.captionRecall ?? null,
           seconds: (Date.now() - t0) / 1000,
         };
         const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
@@ -102,6 +122,7 @@ FID-like values use small pretrained nets (nsfwjs) and are NOT comparable to pub
           ...(r.fidLike != null ? [`  FID-like    ${r.fidLike.value.toFixed(2)}  (${r.fidLike.name})`] : []),
           ...(ck.model.config.kAdj > 0 ? [`  adjectives  ${r.usage.adjective.used}/${ck.model.config.kAdj} used (${pct(r.usage.adjective.usage)}), perplexity ${r.usage.adjective.perplexity.toFixed(1)}`] : []),
           `  nouns       ${r.usage.noun.used}/${ck.model.config.kNoun} used (${pct(r.usage.noun.usage)}), perplexity ${r.usage.noun.perplexity.toFixed(1)}`,
+          ...(r.captionRecall != null ? recallLines(r.captionRecall) : []),
         ]);
       } finally {
         for (const f of frees) f.dispose();

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ShapeError } from '@vqct/core';
 import type { PerceptualDistance } from '../losses/reconstruction';
+import type { TokenVocabulary } from '../tokens/token-words';
 import type { TrainableTokenizer } from '../train/types';
+import { CaptionRecall, type CaptionRecallResult } from './caption-recall';
+import { captionLexicon, captionWords, type CaptionLexicon } from './caption-words';
 import type { HalfUsage } from './codebook-usage';
 import { CodebookUsage } from './codebook-usage';
 import { frechetDistance } from './frechet';
@@ -25,6 +29,23 @@ export interface EvaluationResult {
   perceptual?: { name: string; value: number };
   /** Fréchet distance on the extractor's features; NOT comparable to published FID. */
   fidLike?: { name: string; value: number };
+  /** Caption recall@1/@5 per half with its chance level, when batches came with captions and a vocabulary was given. */
+  captionRecall?: CaptionRecallResult;
+}
+
+/** A batch with the caption of each image (null: none), for caption recall. */
+export interface CaptionedBatch {
+  images: tf.Tensor4D;
+  captions: ReadonlyArray<string | null>;
+}
+
+export interface EvaluateOptions {
+  kAdj: number;
+  kNoun: number;
+  perceptual?: PerceptualDistance;
+  features?: FeatureExtractor;
+  /** The words of the codes: with captioned batches, caption recall is measured. */
+  vocabulary?: TokenVocabulary;
 }
 
 /**
@@ -38,18 +59,26 @@ export interface EvaluationResult {
  */
 export async function evaluateTokenizer(
   model: Pick<TrainableTokenizer, 'forward'>,
-  batches: AsyncIterable<tf.Tensor4D>,
-  options: { kAdj: number; kNoun: number; perceptual?: PerceptualDistance; features?: FeatureExtractor },
+  batches: AsyncIterable<tf.Tensor4D | CaptionedBatch>,
+  options: EvaluateOptions,
 ): Promise<EvaluationResult> {
   const usage = new CodebookUsage(options.kAdj, options.kNoun);
+  const lexicon = options.vocabulary != null ? captionLexicon(options.vocabulary) : null;
+  const recall = new CaptionRecall(options.kAdj, options.kNoun);
+  let captioned = 0;
   let images = 0;
   let psnrSum = 0;
   let ssimSum = 0;
   let percSum = 0;
   const real: Float32Array[] = [];
   const fake: Float32Array[] = [];
-  for await (const x of batches) {
+  for await (const item of batches) {
+    const x = item instanceof tf.Tensor ? item : item.images;
+    const captions = item instanceof tf.Tensor ? null : item.captions;
     try {
+      if (captions != null && captions.length !== x.shape[0]) {
+        throw new ShapeError(`a captioned batch has ${x.shape[0]} images but ${captions.length} captions`);
+      }
       const out = tf.tidy(() => {
         const o = model.forward(x, { training: false });
         const r = tf.clipByValue(o.reconstruction, -1, 1) as tf.Tensor4D;
@@ -62,7 +91,10 @@ export async function evaluateTokenizer(
           ff: options.features?.features(r),
         };
       });
-      usage.add((await out.tokens.data()) as Int32Array, out.tokens.shape[out.tokens.shape.length - 1]);
+      const tokenData = (await out.tokens.data()) as Int32Array;
+      const perPosition = out.tokens.shape[out.tokens.shape.length - 1];
+      usage.add(tokenData, perPosition);
+      if (lexicon != null && captions != null) captioned += addRecall(recall, tokenData, perPosition, captions, lexicon);
       for (const v of await out.psnr.data()) psnrSum += v;
       for (const v of await out.ssim.data()) ssimSum += v;
       percSum += (await out.perc.data())[0];
@@ -81,8 +113,21 @@ export async function evaluateTokenizer(
   }
   const result: EvaluationResult = { images, psnr: psnrSum / images, ssim: ssimSum / images, usage: usage.result() };
   if (options.perceptual != null) result.perceptual = { name: options.perceptual.name, value: percSum / images };
+  if (captioned > 0) result.captionRecall = recall.result();
   if (options.features != null) {
     result.fidLike = { name: `fid-like/${options.features.name} (not comparable to published FID)`, value: frechetDistance(real, fake, options.features.dim) };
   }
   return result;
+}
+
+/** Adds each captioned image of a batch to `recall`; returns how many had a caption. */
+function addRecall(recall: CaptionRecall, tokens: Int32Array, perPosition: number, captions: ReadonlyArray<string | null>, lexicon: CaptionLexicon): number {
+  const per = tokens.length / captions.length;
+  let n = 0;
+  captions.forEach((caption, i) => {
+    if (caption == null) return;
+    recall.add(tokens.subarray(i * per, (i + 1) * per), perPosition, captionWords(caption, lexicon));
+    n += 1;
+  });
+  return n;
 }

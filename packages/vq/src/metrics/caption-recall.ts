@@ -1,0 +1,124 @@
+import { InputError, ShapeError } from '@vqct/core';
+import type { CaptionWords } from './caption-words';
+
+/** Recall at one n, with its chance level. */
+export interface RecallAtN {
+  n: number;
+  /** Share of the eligible images with a caption word among their n most frequent codes of the half. */
+  recall: number;
+  /**
+   * The same share for a codebook with the same usage (every image keeps its
+   * code counts) whose words are shuffled uniformly over the K codes of the
+   * half: computed exactly, per image 1 - C(K - s, t) / C(K, t) for s caption
+   * words and t codes in the image's top n, then averaged. No sampling.
+   */
+  chance: number;
+}
+
+export interface HalfRecall {
+  /** Images whose caption has at least one word of this half in the codebook (the denominator). */
+  images: number;
+  /** Images seen in all (eligible or not). */
+  seen: number;
+  at: RecallAtN[];
+}
+
+export interface CaptionRecallResult {
+  adjective: HalfRecall;
+  noun: HalfRecall;
+}
+
+/**
+ * P(a uniformly random t-subset of K words meets a fixed s-subset)
+ * = 1 - C(K - s, t) / C(K, t), as a product (no factorials).
+ */
+export function chanceOfHit(k: number, s: number, t: number): number {
+  if (s <= 0 || t <= 0) return 0;
+  if (s + t > k) return 1;
+  let miss = 1;
+  for (let i = 0; i < t; i++) miss *= (k - s - i) / (k - i);
+  return 1 - miss;
+}
+
+/**
+ * The codes of one half sorted by count in one image, most frequent first;
+ * ties go to the lower code index (deterministic, and independent of which
+ * word a code carries, so the shuffled-words chance stays exact).
+ */
+export function rankedCodes(counts: ReadonlyMap<number, number>): number[] {
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([code]) => code);
+}
+
+class HalfAccumulator {
+  private images = 0;
+  private seen = 0;
+  private readonly hits: number[];
+  private readonly chance: number[];
+
+  constructor(readonly k: number, readonly ns: readonly number[]) {
+    this.hits = ns.map(() => 0);
+    this.chance = ns.map(() => 0);
+  }
+
+  add(counts: ReadonlyMap<number, number>, words: readonly number[]): void {
+    this.seen += 1;
+    if (words.length === 0) return;
+    this.images += 1;
+    const ranked = rankedCodes(counts);
+    const wanted = new Set(words);
+    this.ns.forEach((n, i) => {
+      const top = ranked.slice(0, n);
+      if (top.some((c) => wanted.has(c))) this.hits[i] += 1;
+      this.chance[i] += chanceOfHit(this.k, wanted.size, top.length);
+    });
+  }
+
+  result(): HalfRecall {
+    const share = (x: number): number => (this.images > 0 ? x / this.images : 0);
+    return { images: this.images, seen: this.seen, at: this.ns.map((n, i) => ({ n, recall: share(this.hits[i]), chance: share(this.chance[i]) })) };
+  }
+}
+
+/**
+ * Caption recall@n over an evaluation set (issue 17): for each image, are
+ * the words of its caption among the n most frequent noun codes of its
+ * tokens (and, separately, adjective codes: all k adjective slots count)?
+ * Reported with the exact chance level of the same token counts under
+ * shuffled words. Images are added one at a time with their caption words.
+ *
+ * @example
+ * const r = new CaptionRecall(prior.kAdj, prior.kNoun);
+ * r.add(tokensOfOneImage, 3, captionWords('red apple', captionLexicon(prior)));
+ * r.result().noun.at[1]; // { n: 5, recall, chance }
+ */
+export class CaptionRecall {
+  private readonly adj: HalfAccumulator;
+  private readonly noun: HalfAccumulator;
+
+  constructor(readonly kAdj: number, readonly kNoun: number, readonly ns: readonly number[] = [1, 5]) {
+    if (ns.length === 0 || ns.some((n) => !Number.isInteger(n) || n < 1)) throw new InputError(`recall ns must be positive integers, got [${ns.join(', ')}]`);
+    this.adj = new HalfAccumulator(kAdj, ns);
+    this.noun = new HalfAccumulator(kNoun, ns);
+  }
+
+  /** One image's tokens (positions x perPosition values: k adjective ids, then the noun id) and its caption words. */
+  add(tokens: ArrayLike<number>, perPosition: number, words: CaptionWords): void {
+    if (tokens.length % perPosition !== 0) throw new ShapeError(`one image's tokens (${tokens.length} values) are not a whole number of positions of ${perPosition}`);
+    const adj = new Map<number, number>();
+    const noun = new Map<number, number>();
+    const bump = (m: Map<number, number>, id: number, k: number, half: string): void => {
+      if (!(id >= 0 && id < k)) throw new ShapeError(`${half} token ${id} is outside [0, ${k})`);
+      m.set(id, (m.get(id) ?? 0) + 1);
+    };
+    for (let i = 0; i < tokens.length; i += perPosition) {
+      for (let j = 0; j < perPosition - 1; j++) bump(adj, tokens[i + j], this.kAdj, 'adjective');
+      bump(noun, tokens[i + perPosition - 1], this.kNoun, 'noun');
+    }
+    this.adj.add(adj, words.adjectives);
+    this.noun.add(noun, words.nouns);
+  }
+
+  result(): CaptionRecallResult {
+    return { adjective: this.adj.result(), noun: this.noun.result() };
+  }
+}
