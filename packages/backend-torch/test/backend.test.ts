@@ -72,6 +72,22 @@ describe.runIf(found.available)('the torch backend', () => {
     expect(s.dataSync()[0]).toBe(9);
     tf.dispose([a, q, s]);
   });
+
+  it('reduces Max and Min over the given axes only (Max names them reductionIndices)', () => {
+    const x = tf.tensor3d([[[1, 5], [3, 4]]]);
+    const max = tf.max(x, 1);
+    const maxKeep = tf.max(x, -1, true);
+    const min = tf.min(x, 1);
+    expect(max.shape).toEqual([1, 2]);
+    expect(Array.from(max.dataSync())).toEqual([3, 5]);
+    expect(maxKeep.shape).toEqual([1, 2, 1]);
+    expect(Array.from(maxKeep.dataSync())).toEqual([5, 4]);
+    expect(Array.from(min.dataSync())).toEqual([1, 4]);
+    // logSoftmax subtracts the max of each row: rows far apart stay finite.
+    const ls = tf.logSoftmax(tf.tensor2d([[0, -1], [-500, -501]]));
+    expect(Array.from(ls.dataSync()).every(Number.isFinite)).toBe(true);
+    tf.dispose([x, max, maxKeep, min, ls]);
+  });
 });
 
 describe.runIf(!found.available)('without libtorch', () => {

@@ -55,6 +55,11 @@ export function registerTrain(program: Command): void {
     .option('--max-minutes <m>', 'stop (with a checkpoint) after m minutes of training', numberOption('--max-minutes'))
     .option('-o, --out <dir>', 'the run folder (must be new unless --resume)', `runs/run-${new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`)
     .option('--resume', 'continue the run in --out from its last checkpoint')
+    .option('--init <checkpoint>', "start from a checkpoint's model and transfer-net weights (a run, a sidecar or a shipped model such as emoji-32; its prior unless --prior): step 0, new optimizer")
+    .option('--align-weight <w>', 'image-caption alignment loss weight (captioned data such as emoji; default 0: off)', numberOption('--align-weight'))
+    .addOption(new Option('--align-pool <how>', 'alignment: assignment (share of positions picking a caption word) | encoding (mean encoding vs the codes)').choices(['assignment', 'encoding']))
+    .addOption(new Option('--align-gradient <side>', 'alignment moves both sides, only the codebook (transfer net) or only the encoder').choices(['both', 'codebook', 'encoder']))
+    .option('--align-temperature <t>', 'alignment softmax temperature, relative to the mean distance (default 0.1)', numberOption('--align-temperature'))
     .addHelpText('after', `
 Examples:
   vqct train --preset tiny --data fashion-mnist --steps 300 --out runs/fm
@@ -63,6 +68,7 @@ Examples:
   vqct train --config configs/vqct_cub.yaml --data ./cub --out runs/cub     # the authors' YAML
   vqct train --out runs/fm --resume --steps 600                            # continue to step 600
   vqct train --quantizer vq --out runs/vq-baseline                          # a plain VQGAN baseline
+  vqct train --preset emoji-32 --data emoji --init emoji-32 --align-weight 0.1 --steps 300 --out runs/aligned  # words that match captions
 Ctrl-C stops after the current step and saves a checkpoint (exit code 130); --resume continues it.`)
     .action(async (opts: TrainFlags & { out: string; resume?: boolean; maxMinutes?: number }, cmd: Command) => {
       const out = createOutput(cmd.optsWithGlobals<GlobalOptions>());

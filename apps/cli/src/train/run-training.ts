@@ -7,7 +7,7 @@ import { priorDigest } from '@vqct/prior';
 import { loadPrior } from '@vqct/prior/node';
 import { createTransferNet, type TransferNet } from '@vqct/transfer-net';
 import type { ImageDataset, StepEvent, TrainerState, VqModel } from '@vqct/vq';
-import { BatchLoader, PatchDiscriminator, Trainer, createVqModel, createVqganStep, learningRate, parseCheckpointSidecar, sampleGrid } from '@vqct/vq';
+import { BatchLoader, PatchDiscriminator, Trainer, createCaptionAlignmentTerm, createVqModel, createVqganStep, learningRate, parseCheckpointSidecar, sampleGrid } from '@vqct/vq';
 import { loadMobileNetPerceptual, restoreCheckpoint, saveCheckpoint } from '@vqct/vq/node';
 import { stringify as toYaml } from 'yaml';
 import { openDataset } from '../data';
@@ -17,6 +17,7 @@ import type { Output } from '../output';
 import { RunDir } from '../run-dir';
 import { RunLock } from '../run-lock';
 import { countCodes, summarizeCounts } from './codes';
+import { readInitCheckpoint, restoreInitWeights, type InitCheckpoint } from './init-weights';
 import { writeLossPlot, writeUsagePlot } from './plots';
 import type { RunSettings, TrainFlags } from './settings';
 import { resolveRunSettings } from './settings';
@@ -71,10 +72,18 @@ function meanLosses(events: StepEvent[]): Record<string, number> {
   return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(events.length, 1)]));
 }
 
-async function resolvePrior(flags: TrainFlags, out: Output, defaultFile?: string): Promise<{ prior: Prior; source: string }> {
+async function resolvePrior(flags: TrainFlags, out: Output, defaultFile?: string, init?: InitCheckpoint | null): Promise<{ prior: Prior; source: string }> {
   if (flags.prior != null) return { prior: loadPrior(flags.prior), source: flags.prior };
+  if (init?.prior != null && init.priorFile != null) return { prior: init.prior, source: init.priorFile };
   const d = await defaultPrior(out, defaultFile);
   return { prior: d.prior, source: d.file };
+}
+
+/** The dataset's `caption(i)` (the emoji datasets); ConfigError for data without captions. */
+function captionsOf(ds: ImageDataset, source: string): (index: number) => string | null {
+  const caption = (ds as { caption?: unknown }).caption;
+  if (typeof caption !== 'function') throw new ConfigError(`--align-weight needs captioned data (emoji); --data ${source} has no captions`);
+  return (i) => (caption as (i: number) => string).call(ds, i);
 }
 
 /**
@@ -110,12 +119,14 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
     const last = parseCheckpointSidecar(readFileSync(join(run.checkpoints, 'last.json'), 'utf8'), join(run.checkpoints, 'last.json'));
     const extend = flags.steps ?? (flags.epochs != null ? null : Math.max(recorded.train.steps, last.step));
     settings = { ...recorded, train: { ...recorded.train, steps: extend ?? recorded.train.steps }, epochs: flags.epochs ?? (flags.steps != null ? null : recorded.epochs) };
-    const ignored = (['config', 'preset', 'data', 'prior', 'quantizer', 'transfer', 'batchSize', 'lr', 'seed', 'limit', 'background', 'discStart'] as const).filter((k) => flags[k] != null);
+    const ignored = (['config', 'preset', 'data', 'prior', 'quantizer', 'transfer', 'batchSize', 'lr', 'seed', 'limit', 'background', 'discStart', 'init', 'alignWeight', 'alignPool', 'alignGradient', 'alignTemperature'] as const).filter((k) => flags[k] != null);
     if (ignored.length > 0) out.log(`--resume: using the run's recorded settings; ignoring ${ignored.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
   } else {
     settings = resolveRunSettings(flags);
     run = RunDir.create(options.out);
   }
+  const init = resumeFrom == null && flags.init != null ? readInitCheckpoint(flags.init) : null;
+  if (init != null) settings.init = { checkpoint: init.sidecarFile, step: init.sidecar.step };
 
   const disposables: Array<{ dispose(): void }> = [];
   let signals: { dispose(): void } | null = null;
@@ -136,7 +147,7 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
       if (resumeFrom != null) {
         prior = loadPrior(join(resumeFrom, settings.prior?.file ?? 'prior.safetensors'));
       } else {
-        const p = await resolvePrior(flags, out, options.defaultPriorFile);
+        const p = await resolvePrior(flags, out, options.defaultPriorFile, init);
         prior = p.prior;
         settings.prior = { file: 'prior.safetensors', digest: priorDigest(prior), source: p.source };
         copyFileSync(p.source, join(run.checkpoints, 'prior.safetensors'));
@@ -157,10 +168,18 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
     const perceptual = settings.perceptual ? loadMobileNetPerceptual() : undefined;
     if (perceptual != null) disposables.push(perceptual.net);
     const train = settings.train;
+    if (init != null) {
+      restoreInitWeights(init, model, net, prior);
+      out.log(`init: the model and transfer-net weights of ${init.sidecarFile} (step ${init.sidecar.step}); optimizer and step start afresh`);
+    }
+    const alignment = settings.alignment != null && prior != null && net != null
+      ? createCaptionAlignmentTerm({ codebook: net, vocabulary: prior, captionOf: captionsOf(ds, settings.data.source), alignment: settings.alignment })
+      : undefined;
+    if (alignment != null) out.log(`alignment: weight ${alignment.options.weight}, pool ${alignment.options.pool}, gradient ${alignment.options.gradient}, temperature ${alignment.options.temperature}`);
     const step = createVqganStep({
       model, codebook: net ?? undefined, discriminator: disc, perceptual, loss: train.loss,
       learningRate: learningRate(train), betas: train.betas, epsilon: train.epsilon,
-      kAdj: model.config.kAdj, kNoun: model.config.kNoun,
+      kAdj: model.config.kAdj, kNoun: model.config.kNoun, auxiliary: alignment,
     });
     disposables.push(step);
     out.log(`model: ${settings.model.quantizer} quantizer, ${model.parameterCount().toLocaleString('en-US')} parameters, codebook ${model.config.kAdj} + ${model.config.kNoun}, lr ${learningRate(train).toExponential(2)}, batch ${train.batchSize}`);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, IoError } from '@vqct/core';
 import type { ResolvedTransferNetOptions } from '@vqct/transfer-net';
-import type { PatchDiscriminatorOptions, ResolvedTrainOptions, VqModelConfig, VqModelOptions, VqModelPresetName } from '@vqct/vq';
-import { loadRunConfig, resolvePatchDiscriminatorOptions, resolveTrainOptions, resolveVqModelConfig } from '@vqct/vq';
+import type { AlignmentGradient, AlignmentPool, PatchDiscriminatorOptions, ResolvedCaptionAlignmentOptions, ResolvedTrainOptions, VqModelConfig, VqModelOptions, VqModelPresetName } from '@vqct/vq';
+import { loadRunConfig, resolveCaptionAlignmentOptions, resolvePatchDiscriminatorOptions, resolveTrainOptions, resolveVqModelConfig } from '@vqct/vq';
 
 export const RUN_SETTINGS_VERSION = 1;
 
@@ -25,6 +25,11 @@ export interface TrainFlags {
   background?: string;
   checkpointEvery?: number;
   sampleEvery?: number;
+  init?: string;
+  alignWeight?: number;
+  alignPool?: AlignmentPool;
+  alignGradient?: AlignmentGradient;
+  alignTemperature?: number;
 }
 
 /**
@@ -48,6 +53,10 @@ export interface RunSettings {
   /** Steps given as epochs (resolved into train.steps once the data size is known). */
   epochs: number | null;
   config: { file: string; dialect: 'vqct' | 'taming'; ignored: string[] } | null;
+  /** The image–caption alignment loss (`--align-*`); null (or absent in older runs): off. */
+  alignment?: ResolvedCaptionAlignmentOptions | null;
+  /** The checkpoint the weights started from (`--init`); null: a seeded init. */
+  init?: { checkpoint: string; step: number } | null;
 }
 
 /**
@@ -142,6 +151,7 @@ export function resolveRunSettings(flags: TrainFlags): RunSettings {
       aggregation: 'sparse-segment' as const,
     }
     : null;
+  const alignment = resolveAlignment(flags, model);
   return {
     version: RUN_SETTINGS_VERSION,
     model,
@@ -153,5 +163,23 @@ export function resolveRunSettings(flags: TrainFlags): RunSettings {
     perceptual: flags.perceptual ?? presetTraining?.perceptual ?? false,
     epochs: flags.epochs ?? null,
     config: run != null && flags.config != null ? { file: flags.config, dialect: run.dialect, ignored: run.ignored } : null,
+    alignment,
+    init: null,
   };
+}
+
+/** `--align-*` into alignment options (null when --align-weight is absent or 0). */
+function resolveAlignment(flags: TrainFlags, model: VqModelConfig): ResolvedCaptionAlignmentOptions | null {
+  const extra = flags.alignPool != null || flags.alignGradient != null || flags.alignTemperature != null;
+  if (flags.alignWeight == null || flags.alignWeight === 0) {
+    if (extra) throw new ConfigError('--align-pool, --align-gradient and --align-temperature need --align-weight > 0');
+    return null;
+  }
+  if (model.quantizer !== 'vqct') throw new ConfigError(`--align-weight needs --quantizer vqct (the ${model.quantizer} quantizer's codes have no words)`);
+  return resolveCaptionAlignmentOptions({
+    weight: flags.alignWeight,
+    ...(flags.alignPool != null ? { pool: flags.alignPool } : {}),
+    ...(flags.alignGradient != null ? { gradient: flags.alignGradient } : {}),
+    ...(flags.alignTemperature != null ? { temperature: flags.alignTemperature } : {}),
+  });
 }

@@ -11,11 +11,15 @@ function identity(b: TorchBackend, x: TensorInfo, dtype: DataType): TensorInfo {
   return b.output(b.temp(CLONE, [b.input(x)]), dtype);
 }
 
-/** Reduction over several dims with an ATen op that takes a dim list. */
-function listReduce(name: string, op: string, dtypeOf: (x: TensorInfo) => DataType): KernelConfig {
+/**
+ * Reduction over several dims with an ATen op that takes a dim list. tfjs names
+ * the axes `reductionIndices` for Max (and `axis` for the others).
+ */
+function listReduce(name: string, op: string, dtypeOf: (x: TensorInfo) => DataType, axisAttr = 'axis'): KernelConfig {
   const OP = aten(op);
-  return kernel(name, (b, { x }, { axis, keepDims }) => {
-    const axes = axesOf(axis, x.shape.length);
+  return kernel(name, (b, { x }, attrs) => {
+    const { keepDims } = attrs;
+    const axes = axesOf(attrs[axisAttr], x.shape.length);
     if (axes.length === 0) return identity(b, x, dtypeOf(x));
     return b.out(OP, [b.input(x), axes, Boolean(keepDims)], dtypeOf(x));
   });
@@ -49,7 +53,7 @@ function argReduce(name: string, op: string): KernelConfig {
 export const REDUCE_KERNELS: KernelConfig[] = [
   listReduce('Sum', 'sum.dim_IntList', sumType),
   listReduce('Mean', 'mean.dim', () => 'float32'),
-  listReduce('Max', 'amax', same),
+  listReduce('Max', 'amax', same, 'reductionIndices'),
   listReduce('Min', 'amin', same),
   dimReduce('Prod', 'prod.dim_int', sumType),
   dimReduce('All', 'all.dim', () => 'bool'),

@@ -8,6 +8,18 @@ export function epochOrder(size: number, seed: number, epoch: number): number[] 
   return rng.shuffle(Array.from({ length: size }, (_, i) => i));
 }
 
+/** The dataset indices of each batch a BatchLoader made (so a loss can look up captions). */
+const itemsOf = new WeakMap<tf.Tensor, readonly number[]>();
+
+/**
+ * The dataset indices of the images of `batch`, in batch order, when a
+ * BatchLoader made it; undefined otherwise.
+ * @example const captions = batchIndices(batch)?.map((i) => ds.caption(i));
+ */
+export function batchIndices(batch: tf.Tensor): readonly number[] | undefined {
+  return itemsOf.get(batch);
+}
+
 /**
  * Batches in a seeded order, epoch after epoch, with resumable `state()`.
  * Unreadable items are skipped and counted (`state().skipped`); a dataset in
@@ -40,13 +52,15 @@ export class BatchLoader {
     const out = new Float32Array(batchSize * per);
     let filled = 0;
     let failuresInRow = 0;
+    const indices: number[] = [];
     while (filled < batchSize) {
       if (this.s.cursor >= this.order.length) {
         this.s.epoch += 1;
         this.s.cursor = 0;
         this.order = epochOrder(this.dataset.size, this.s.seed, this.s.epoch);
       }
-      const item = await this.dataset.get(this.order[this.s.cursor]);
+      const index = this.order[this.s.cursor];
+      const item = await this.dataset.get(index);
       this.s.cursor += 1;
       if (item == null) {
         this.s.skipped += 1;
@@ -56,8 +70,11 @@ export class BatchLoader {
       }
       failuresInRow = 0;
       out.set(item, filled * per);
+      indices.push(index);
       filled += 1;
     }
-    return tf.tensor4d(out, [batchSize, height, width, channels]);
+    const batch = tf.tensor4d(out, [batchSize, height, width, channels]);
+    itemsOf.set(batch, indices);
+    return batch;
   }
 }

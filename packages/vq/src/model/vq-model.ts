@@ -17,6 +17,8 @@ export interface VqModelForwardOptions {
   training: boolean;
   /** Seeds dropout (res blocks and the codebook source) for this step. */
   seed?: number;
+  /** Also return the quantizer input as `latent` (for losses on the encodings). */
+  latent?: boolean;
 }
 
 /** One forward pass; new tensors owned by the caller. */
@@ -28,6 +30,8 @@ export type VqModelForward = {
   parts: { adjective: tf.Scalar; noun: tf.Scalar };
   /** int32 [b, h/f, w/f, k+1] */
   tokens: tf.Tensor4D;
+  /** The quantizer input [b, h/f, w/f, channels], when asked for (`latent: true`). */
+  latent?: tf.Tensor4D;
 };
 
 export interface CreateVqModelOptions {
@@ -112,13 +116,16 @@ export class VqModel {
     this.checkImages(images);
     return tf.tidy(() => {
       const ctx = forwardContext(options.training, options.seed);
-      const q = this.quantizer.quantize(this.quantInput(images, ctx), options);
-      return {
+      const z = this.quantInput(images, ctx);
+      const q = this.quantizer.quantize(z, options);
+      const out: VqModelForward = {
         reconstruction: this.decode(q.quantized, ctx),
         quantLoss: q.loss,
         parts: q.parts,
         tokens: q.tokens,
       };
+      if (options.latent === true) out.latent = z;
+      return out;
     });
   }
 

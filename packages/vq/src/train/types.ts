@@ -5,11 +5,13 @@ import type * as tf from '@tensorflow/tfjs-core';
  * satisfies it. Kept structural so training can be tested with any model.
  */
 export interface TrainableTokenizer {
-  forward(images: tf.Tensor4D, options: { training: boolean; seed?: number }): {
+  forward(images: tf.Tensor4D, options: { training: boolean; seed?: number; latent?: boolean }): {
     reconstruction: tf.Tensor4D;
     quantLoss: tf.Scalar;
     /** int32 [b, h', w', k + 1]: k adjective indices then the noun index. */
     tokens: tf.Tensor;
+    /** With `latent: true`: the quantizer input [b, h', w', 2e] (adjective half, noun half). */
+    latent?: tf.Tensor4D;
   };
   trainableVariables(): tf.Variable[];
   /** The decoder's final conv kernel (for the adaptive GAN weight). */
@@ -25,6 +27,21 @@ export interface NamedWeightsOwner {
   namedWeights(): Record<string, tf.Variable>;
   /** Drops caches derived from the weights (a CodebookSource's codebook). */
   invalidate?(): void;
+}
+
+/**
+ * An extra term of the generator loss (e.g. the caption alignment), added to
+ * L_AE as it is: its weight is inside. Called inside the step's gradient scope.
+ */
+export interface AuxiliaryLoss {
+  /** The report name of the weighted term (`losses[name]`). */
+  readonly name: string;
+  /**
+   * @param batch the step's images (a BatchLoader's tensor: its items can be looked up)
+   * @param latent [b, h', w', 2e] the quantizer input of this forward
+   * @param seed the step's forward seed (the same codebook dropout as the quantizer's)
+   */
+  loss(batch: tf.Tensor4D, latent: tf.Tensor4D, seed: number): { total: tf.Scalar; parts: Record<string, tf.Scalar> };
 }
 
 /** What one training step reports: plain numbers, nothing to dispose. */

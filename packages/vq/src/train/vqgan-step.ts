@@ -8,7 +8,7 @@ import type { PatchDiscriminator } from '../losses/patch-discriminator';
 import type { PerceptualDistance } from '../losses/reconstruction';
 import { reconstructionLoss } from '../losses/reconstruction';
 import { NamedAdam } from './adam';
-import type { NamedWeightsOwner, StepReport, TrainStep, TrainableTokenizer } from './types';
+import type { AuxiliaryLoss, NamedWeightsOwner, StepReport, TrainStep, TrainableTokenizer } from './types';
 import { usageOfTokens } from '../metrics/codebook-usage';
 
 /** What a yielded tensor reads back as (numeric dtypes only here). */
@@ -29,6 +29,8 @@ export interface VqganStepOptions {
   /** Code counts per half, for the usage figure in step reports. */
   kAdj?: number;
   kNoun?: number;
+  /** An extra generator-loss term on the encodings (the caption alignment); reported under its name. */
+  auxiliary?: AuxiliaryLoss;
 }
 
 function nameVariables(groups: Array<[string, Record<string, tf.Variable>]>): Map<tf.Variable, string> {
@@ -37,6 +39,16 @@ function nameVariables(groups: Array<[string, Record<string, tf.Variable>]>): Ma
     for (const [k, v] of Object.entries(vars)) if (!names.has(v)) names.set(v, `${prefix}.${k}`);
   }
   return names;
+}
+
+/** The auxiliary term's total (under its name) and parts, kept out of the gradient scope; {} without one. */
+function auxiliaryTerms(auxiliary: AuxiliaryLoss | undefined, batch: tf.Tensor4D, latent: tf.Tensor4D | undefined, seed: number): Record<string, tf.Scalar> {
+  if (auxiliary == null) return {};
+  if (latent == null) throw new ConfigError(`the ${auxiliary.name} loss needs the model's latent (forward with latent: true)`);
+  const r = auxiliary.loss(batch, latent, seed);
+  const out: Record<string, tf.Scalar> = { [auxiliary.name]: tf.keep(r.total) };
+  for (const [k, v] of Object.entries(r.parts)) out[k] = tf.keep(v);
+  return out;
 }
 
 function finite(x: number): boolean {
@@ -106,12 +118,15 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
     let usage: StepReport['usage'];
     // Pass A: rec + codebookWeight * quant; kept: reconstruction, scalars, tokens.
     let kept: tf.Tensor[] = [];
+    let aux: Record<string, tf.Scalar> = {};
     const a = tf.variableGrads(() => {
-      const out = model.forward(batch, { training: true, seed });
+      const out = model.forward(batch, { training: true, seed, latent: options.auxiliary != null });
       const parts = reconstructionLoss(batch, out.reconstruction, perceptual, loss.perceptualWeight);
       kept = [tf.keep(out.reconstruction), tf.keep(parts.l1), tf.keep(out.quantLoss), tf.keep(out.tokens)];
       if (parts.perceptual != null) kept.push(tf.keep(parts.perceptual));
-      return tf.add(parts.rec, tf.mul(out.quantLoss, loss.codebookWeight)) as tf.Scalar;
+      const total = tf.add(parts.rec, tf.mul(out.quantLoss, loss.codebookWeight)) as tf.Scalar;
+      aux = auxiliaryTerms(options.auxiliary, batch, out.latent, seed);
+      return options.auxiliary != null ? tf.add(total, aux[options.auxiliary.name]) as tf.Scalar : total;
     }, genList);
     const [recon, l1, quant, tokens, perc] = kept;
     let b: { value: tf.Scalar; grads: tf.NamedTensorMap } | undefined;
@@ -120,6 +135,7 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
       losses.codebook = (yield quant)[0];
       if (perc != null) losses.perceptual = (yield perc)[0];
       losses.rec = losses.l1 + (perc != null ? loss.perceptualWeight * (losses.perceptual ?? 0) : 0);
+      for (const [name, t] of Object.entries(aux)) losses[name] = (yield t)[0];
       if (options.kAdj != null && options.kNoun != null) {
         usage = usageOfTokens(yield tokens, tokens.shape[tokens.shape.length - 1], options.kAdj, options.kNoun);
       }
@@ -141,7 +157,7 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
         }
         losses.adaptiveWeight = w;
       }
-      losses.total = losses.rec + w * (losses.gan ?? 0) + loss.codebookWeight * losses.codebook;
+      losses.total = losses.rec + w * (losses.gan ?? 0) + loss.codebookWeight * losses.codebook + (options.auxiliary != null ? losses[options.auxiliary.name] : 0);
       guard('generator loss', losses, step);
       const gradsA = byName(a.grads, genVars);
       const gradsB = b != null ? byName(b.grads, genVars) : undefined;
@@ -188,6 +204,7 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
         tf.dispose(b.grads);
       }
       tf.dispose(kept);
+      tf.dispose(Object.values(aux));
     }
     return { losses, usage };
   }

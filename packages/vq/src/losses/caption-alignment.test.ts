@@ -1,0 +1,64 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { captionAlignmentLoss, halfAlignmentLoss, resolveCaptionAlignmentOptions } from './caption-alignment';
+
+// Noun codes in 2-d: word 0 at the origin, word 1 at (10, 0), word 2 at (0, 10).
+const codes = (): tf.Tensor2D => tf.tensor2d([[0, 0], [10, 0], [0, 10]]);
+/** b = 1 image of 4 positions, all at `at`. */
+const image = (at: [number, number]): tf.Tensor3D => tf.tensor3d([[at, at, at, at]]);
+const target = (row: number[]): tf.Tensor2D => tf.tensor2d([row]);
+
+describe('caption alignment loss', () => {
+  it('is low when the image sits on its caption word, high on another word, for both pools', () => {
+    const before = tf.memory().numTensors;
+    for (const pool of ['assignment', 'encoding'] as const) {
+      const o = { temperature: 0.1, pool };
+      const right = tf.tidy(() => halfAlignmentLoss(image([10, 0]), codes(), target([0, 1, 0]), o).dataSync()[0]);
+      const wrong = tf.tidy(() => halfAlignmentLoss(image([10, 0]), codes(), target([0, 0, 1]), o).dataSync()[0]);
+      const half = tf.tidy(() => halfAlignmentLoss(image([10, 0]), codes(), target([0, 0.5, 0.5]), o).dataSync()[0]);
+      expect(right).toBeLessThan(0.01);
+      expect(wrong).toBeGreaterThan(5);
+      expect(half).toBeCloseTo((right + wrong) / 2, 4); // multi-label: the mean over the caption's words
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('counts only images that have words, and assignment pooling rewards the share of positions on the word', () => {
+    const o = { temperature: 0.1, pool: 'assignment' as const };
+    const one = tf.tidy(() => halfAlignmentLoss(image([10, 0]), codes(), target([0, 0, 1]), o).dataSync()[0]);
+    const withEmpty = tf.tidy(() => halfAlignmentLoss(
+      tf.tensor3d([[[10, 0], [10, 0], [10, 0], [10, 0]], [[0, 0], [0, 0], [0, 0], [0, 0]]]), codes(), tf.tensor2d([[0, 0, 1], [0, 0, 0]]), o,
+    ).dataSync()[0]);
+    expect(withEmpty).toBeCloseTo(one, 5);
+    // One of four positions on word 2: q(word 2) ~ 1/4, so the loss ~ log 4.
+    const quarter = tf.tidy(() => halfAlignmentLoss(tf.tensor3d([[[0, 10], [10, 0], [10, 0], [10, 0]]]), codes(), target([0, 0, 1]), o).dataSync()[0]);
+    expect(quarter).toBeCloseTo(Math.log(4), 2);
+  });
+
+  it('moves the encoder, the codebook or both, as asked', () => {
+    const before = tf.memory().numTensors;
+    const latent = tf.tidy(() => tf.variable(tf.randomNormal([2, 2, 2, 4], 0, 1, 'float32', 3)));
+    const book = tf.tidy(() => tf.variable(tf.randomNormal([5, 2], 0, 1, 'float32', 4))); // kAdj 2, kNoun 3
+    const targets = () => ({ adjective: tf.tensor2d([[1, 0], [0, 1]]), noun: tf.tensor2d([[0, 1, 0], [0.5, 0, 0.5]]) });
+    const norms = (gradient: 'both' | 'codebook' | 'encoder') => {
+      const g = tf.variableGrads(() => captionAlignmentLoss(latent, book, 2, targets(), resolveCaptionAlignmentOptions({ weight: 1, gradient })).total, [latent, book]);
+      const n = [latent, book].map((v) => tf.tidy(() => tf.sum(tf.abs(g.grads[v.name])).dataSync()[0]));
+      g.value.dispose();
+      tf.dispose(g.grads);
+      return n;
+    };
+    const [bz, bc] = norms('both');
+    expect(bz).toBeGreaterThan(0);
+    expect(bc).toBeGreaterThan(0);
+    expect(norms('codebook')).toEqual([0, expect.closeTo(bc, 4)]);
+    expect(norms('encoder')).toEqual([expect.closeTo(bz, 4), 0]);
+    tf.dispose([latent, book]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('validates its options, naming the field', () => {
+    expect(() => resolveCaptionAlignmentOptions({ weight: -1 })).toThrow(/weight/);
+    expect(() => resolveCaptionAlignmentOptions({ pool: 'max' as never })).toThrow(/pool/);
+    expect(resolveCaptionAlignmentOptions({}).weight).toBe(0);
+  });
+});

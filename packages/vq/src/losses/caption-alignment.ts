@@ -1,0 +1,136 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { check, resolveOrThrow } from '@vqct/core';
+import { z } from 'zod';
+import { stopGradient } from '../quantizer/stop-gradient';
+
+/** How an image's encodings of one half meet the codes of its caption words. */
+export type AlignmentPool = 'assignment' | 'encoding';
+
+/** Which side the alignment moves. */
+export type AlignmentGradient = 'both' | 'codebook' | 'encoder';
+
+/** Image–caption alignment (issue 17), user-facing and partial. Off unless `weight` > 0. */
+export interface CaptionAlignmentOptions {
+  /** Weight of the term in the generator loss (0: off). */
+  weight?: number;
+  /** Softmax temperature, relative to each row's mean squared distance (scale-free across checkpoints). */
+  temperature?: number;
+  /**
+   * `assignment` (default): per position a softmax over the codes, averaged over the
+   * image: the expected share of its positions that pick each word, so the loss raises
+   * how often caption words are picked. `encoding`: the image's mean encoding is
+   * classified against the codes (the issue's first proposal).
+   */
+  pool?: AlignmentPool;
+  /** Weight of the adjective half's term relative to the noun half's (0: nouns only). */
+  adjectiveWeight?: number;
+  /** `codebook`: only the codes (the transfer net) move toward the encodings; `encoder`: only the encodings move; `both`. */
+  gradient?: AlignmentGradient;
+}
+
+export type ResolvedCaptionAlignmentOptions = Required<CaptionAlignmentOptions>;
+
+export const defaultCaptionAlignmentOptions: ResolvedCaptionAlignmentOptions = {
+  weight: 0,
+  temperature: 0.1,
+  pool: 'assignment',
+  adjectiveWeight: 1,
+  gradient: 'both',
+};
+
+const schema = z.strictObject({
+  weight: z.number().min(0),
+  temperature: z.number().positive(),
+  pool: z.enum(['assignment', 'encoding']),
+  adjectiveWeight: z.number().min(0),
+  gradient: z.enum(['both', 'codebook', 'encoder']),
+});
+
+/**
+ * Fills defaults and validates (ConfigError naming the field).
+ * @example resolveCaptionAlignmentOptions({ weight: 0.1 }).pool; // 'assignment'
+ */
+export function resolveCaptionAlignmentOptions(options: CaptionAlignmentOptions = {}, file?: string): ResolvedCaptionAlignmentOptions {
+  return resolveOrThrow(schema, { ...defaultCaptionAlignmentOptions, ...options }, 'caption alignment options', file) as ResolvedCaptionAlignmentOptions;
+}
+
+/** Squared L2 distances [n, K] between rows of x [n, e] and codes [K, e]. */
+function squaredDistances(x: tf.Tensor2D, codes: tf.Tensor2D): tf.Tensor2D {
+  const xx = tf.sum(tf.square(x), 1, true);
+  const cc = tf.reshape(tf.sum(tf.square(codes), 1), [1, -1]);
+  return tf.relu(tf.add(tf.sub(xx, tf.mul(tf.matMul(x, codes, false, true), 2)), cc)) as tf.Tensor2D;
+}
+
+/** log softmax of -d / (temperature x the row's mean distance); the scale is not differentiated. */
+function logScores(d: tf.Tensor2D, temperature: number): tf.Tensor2D {
+  const scale = stopGradient(tf.add(tf.mul(tf.mean(d, 1, true), temperature), 1e-8));
+  return tf.logSoftmax(tf.neg(tf.div(d, scale))) as tf.Tensor2D;
+}
+
+/**
+ * The alignment term of one half: cross-entropy between the caption's word
+ * distribution (uniform over its words: multi-label) and the image's
+ * distribution over the codes, averaged over the images that have words.
+ * Tidied; returns a new scalar (0 when no image has a word of this half).
+ *
+ * @param zHalf [b, n, e] the image's encodings of this half (n positions)
+ * @param codes [K, e] this half's codes
+ * @param target [b, K] rows sum to 1 (caption words) or 0 (none)
+ */
+export function halfAlignmentLoss(zHalf: tf.Tensor3D, codes: tf.Tensor2D, target: tf.Tensor2D, options: Pick<ResolvedCaptionAlignmentOptions, 'temperature' | 'pool'>): tf.Scalar {
+  const [b, n, e] = zHalf.shape;
+  check(codes.shape[1] === e && target.shape[0] === b && target.shape[1] === codes.shape[0],
+    () => `caption alignment: encodings [${zHalf.shape}], codes [${codes.shape}] and targets [${target.shape}] do not fit`);
+  return tf.tidy(() => {
+    let logQ: tf.Tensor2D;
+    if (options.pool === 'encoding') {
+      logQ = logScores(squaredDistances(tf.mean(zHalf, 1) as tf.Tensor2D, codes), options.temperature);
+    } else {
+      const perPosition = logScores(squaredDistances(tf.reshape(zHalf, [b * n, e]) as tf.Tensor2D, codes), options.temperature);
+      logQ = tf.sub(tf.logSumExp(tf.reshape(perPosition, [b, n, -1]), 1), Math.log(n)) as tf.Tensor2D;
+    }
+    const ce = tf.neg(tf.sum(tf.mul(target, logQ), 1));
+    const has = tf.sum(target, 1);
+    return tf.div(tf.sum(tf.mul(ce, has)), tf.maximum(tf.sum(has), 1)) as tf.Scalar;
+  });
+}
+
+/** Caption targets of a batch: per half [b, K_half], rows uniform over the caption's words (or 0). */
+export interface AlignmentTargets {
+  adjective: tf.Tensor2D | null;
+  noun: tf.Tensor2D;
+}
+
+/**
+ * The image–caption alignment loss over both halves: `{ total, parts }` with
+ * total = noun + adjectiveWeight x adjective (the weight of the whole term is
+ * the caller's). Tidied; the returned scalars are new.
+ *
+ * @param latent [b, h, w, 2e] the quantizer input (adjective half, then noun half)
+ * @param codebook [K, e] rows 0..kAdj-1 adjective codes
+ * @example
+ * const { total } = captionAlignmentLoss(out.latent, net.trainingCodebook({ seed }), kAdj, targets, resolveCaptionAlignmentOptions({ weight: 0.1 }));
+ */
+export function captionAlignmentLoss(
+  latent: tf.Tensor4D,
+  codebook: tf.Tensor2D,
+  kAdj: number,
+  targets: AlignmentTargets,
+  options: ResolvedCaptionAlignmentOptions,
+): { total: tf.Scalar; parts: { noun: tf.Scalar; adjective: tf.Scalar } } {
+  return tf.tidy(() => {
+    const [b, h, w, c] = latent.shape;
+    const [k, e] = codebook.shape;
+    check(c === (kAdj > 0 ? 2 * e : e), () => `caption alignment: latent has ${c} channels, expected ${kAdj > 0 ? 2 * e : e} for codes of ${e}`);
+    const z = options.gradient === 'codebook' ? stopGradient(latent) : latent;
+    const codes = options.gradient === 'encoder' ? stopGradient(codebook) : codebook;
+    const flat = tf.reshape(z, [b, h * w, c]) as tf.Tensor3D;
+    const nounZ = tf.slice(flat, [0, 0, c - e], [b, h * w, e]);
+    const noun = halfAlignmentLoss(nounZ, tf.slice(codes, [kAdj, 0], [k - kAdj, e]), targets.noun, options);
+    let adjective: tf.Scalar = tf.scalar(0);
+    if (kAdj > 0 && targets.adjective != null && options.adjectiveWeight > 0) {
+      adjective = halfAlignmentLoss(tf.slice(flat, [0, 0, 0], [b, h * w, e]), tf.slice(codes, [0, 0], [kAdj, e]), targets.adjective, options);
+    }
+    return { total: tf.add(noun, tf.mul(adjective, options.adjectiveWeight)) as tf.Scalar, parts: { noun, adjective } };
+  });
+}
