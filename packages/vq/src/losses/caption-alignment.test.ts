@@ -41,7 +41,7 @@ describe('caption alignment loss', () => {
     const book = tf.tidy(() => tf.variable(tf.randomNormal([5, 2], 0, 1, 'float32', 4))); // kAdj 2, kNoun 3
     const targets = () => ({ adjective: tf.tensor2d([[1, 0], [0, 1]]), noun: tf.tensor2d([[0, 1, 0], [0.5, 0, 0.5]]) });
     const norms = (gradient: 'both' | 'codebook' | 'encoder') => {
-      const g = tf.variableGrads(() => captionAlignmentLoss(latent, book, 2, targets(), resolveCaptionAlignmentOptions({ weight: 1, gradient })).total, [latent, book]);
+      const g = tf.variableGrads(() => captionAlignmentLoss(latent as unknown as tf.Tensor4D, book as unknown as tf.Tensor2D, 2, targets(), resolveCaptionAlignmentOptions({ weight: 1, gradient })).total, [latent, book]);
       const n = [latent, book].map((v) => tf.tidy(() => tf.sum(tf.abs(g.grads[v.name])).dataSync()[0]));
       g.value.dispose();
       tf.dispose(g.grads);

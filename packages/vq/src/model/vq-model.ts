@@ -19,6 +19,8 @@ export interface VqModelForwardOptions {
   seed?: number;
   /** Also return the quantizer input as `latent` (for losses on the encodings). */
   latent?: boolean;
+  /** Also return the decoder's last-layer input (for the one-pass adaptive GAN weight). */
+  keepLastLayerInput?: boolean;
 }
 
 /** One forward pass; new tensors owned by the caller. */
@@ -32,6 +34,8 @@ export type VqModelForward = {
   tokens: tf.Tensor4D;
   /** The quantizer input [b, h/f, w/f, channels], when asked for (`latent: true`). */
   latent?: tf.Tensor4D;
+  /** [b, h, w, ch] before conv_out; only with `keepLastLayerInput`. */
+  lastLayerInput?: tf.Tensor4D;
 };
 
 export interface CreateVqModelOptions {
@@ -118,14 +122,11 @@ export class VqModel {
       const ctx = forwardContext(options.training, options.seed);
       const z = this.quantInput(images, ctx);
       const q = this.quantizer.quantize(z, options);
-      const out: VqModelForward = {
-        reconstruction: this.decode(q.quantized, ctx),
-        quantLoss: q.loss,
-        parts: q.parts,
-        tokens: q.tokens,
-      };
+      const out: Omit<VqModelForward, 'reconstruction'> = { quantLoss: q.loss, parts: q.parts, tokens: q.tokens };
       if (options.latent === true) out.latent = z;
-      return out;
+      if (options.keepLastLayerInput !== true) return { ...out, reconstruction: this.decode(q.quantized, ctx) };
+      const d = this.decoder.applyKeepingLastInput(this.postQuantConv.apply(q.quantized), ctx);
+      return { ...out, reconstruction: d.out, lastLayerInput: d.lastInput };
     });
   }
 
@@ -166,6 +167,11 @@ export class VqModel {
   /** The decoder's final conv kernel [3, 3, ch, outChannels] (for the adaptive GAN weight). */
   lastLayerWeight(): tf.Variable {
     return this.decoder.lastLayerWeight;
+  }
+
+  /** The last layer's kernel gradient of sum(conv_out(input) * dy); caller owns it. */
+  lastLayerWeightGrad(input: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor {
+    return this.decoder.lastLayerWeightGrad(input, dy);
   }
 
   /** Every variable the model owns (EMA buffers too), by stable name, e.g. `encoder.down.0.block.0.conv1.kernel`. Not the codebook source's. */

@@ -54,9 +54,14 @@ export function createCaptionAlignmentTerm(options: CaptionAlignmentTermOptions)
   return {
     name: 'align',
     options: resolved,
-    loss(batch, latent, seed) {
+    prepare(batch) {
       const indices = batchIndices(batch);
       if (indices == null) throw new ConfigError('caption alignment needs batches made by a BatchLoader over a captioned dataset (it looks the captions up by item)');
+      indices.forEach(wordsOf);
+    },
+    loss(batch, latent, seed) {
+      const indices = batchIndices(batch);
+      if (indices == null) throw new ConfigError('caption alignment: call prepare(batch) first (the batch has no recorded items)');
       const words = indices.map(wordsOf);
       return tf.tidy(() => {
         const targets: AlignmentTargets = {
