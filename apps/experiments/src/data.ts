@@ -4,6 +4,14 @@ import { join } from 'node:path';
 import { ArrayImageDataset } from '@vqct/vq';
 import { resizeBilinear } from '@vqct/vq/node';
 
+/** The Fashion-MNIST class names, as captions (the weak fallback of issue 17: one name per class). */
+export const FASHION_CAPTIONS = ['t-shirt or top', 'trousers', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'ankle boot'] as const;
+
+/** The caption of held-out image `index` (the held-out split is class-major, `testPerClass` per class). */
+export function heldOutCaption(index: number, testPerClass: number): string {
+  return FASHION_CAPTIONS[Math.floor(index / testPerClass)];
+}
+
 export interface Splits {
   train: ArrayImageDataset;
   test: ArrayImageDataset;

@@ -41,6 +41,11 @@ export interface RunResult {
     perceptualName: string | null;
     fidLike: number | null;
     fidLikeName: string | null;
+    /** Caption recall (class names as captions, issue 17); null for the learned codebooks or without such words. */
+    captionRecall?: {
+      noun: { images: number; at: Array<{ n: number; recall: number; chance: number }> };
+      adjective: { images: number; at: Array<{ n: number; recall: number; chance: number }> };
+    } | null;
   };
   curve: UsagePoint[];
   trainL1: Array<{ step: number; l1: number }>;

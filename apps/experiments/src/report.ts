@@ -16,13 +16,19 @@ const f = (x: number | null, d = 2): string => (x == null ? '—' : x.toFixed(d)
 
 /** The main comparison as a Markdown table. */
 export function mainTable(rows: RunResult[]): string {
-  const head = '| variant | K (adj + noun) | usage adj | usage noun | dead codes (adj / noun) | perplexity adj / noun | PSNR dB | SSIM | perceptual ↓ | FID-like ↓ | train L1 (last 20) |';
-  const sep = '|---|---|---|---|---|---|---|---|---|---|---|';
+  const head = '| variant | K (adj + noun) | usage adj | usage noun | dead codes (adj / noun) | perplexity adj / noun | PSNR dB | SSIM | perceptual ↓ | FID-like ↓ | train L1 (last 20) | class-name noun recall@1 / @5 (chance) |';
+  const sep = '|---|---|---|---|---|---|---|---|---|---|---|---|';
   const lines = rows.map((r) => {
     const h = r.heldOut;
-    return `| ${LABELS[r.variant] ?? r.variant} | ${r.kAdj} + ${r.kNoun} | ${pct(h.usage.adjective)} | ${pct(h.usage.noun)} | ${h.dead.adjective} / ${h.dead.noun} | ${f(h.perplexity.adjective, 1)} / ${f(h.perplexity.noun, 1)} | ${f(h.psnr)} | ${f(h.ssim, 3)} | ${f(h.perceptual, 4)} | ${f(h.fidLike, 2)} | ${f(r.finalTrainL1, 4)} |`;
+    return `| ${LABELS[r.variant] ?? r.variant} | ${r.kAdj} + ${r.kNoun} | ${pct(h.usage.adjective)} | ${pct(h.usage.noun)} | ${h.dead.adjective} / ${h.dead.noun} | ${f(h.perplexity.adjective, 1)} / ${f(h.perplexity.noun, 1)} | ${f(h.psnr)} | ${f(h.ssim, 3)} | ${f(h.perceptual, 4)} | ${f(h.fidLike, 2)} | ${f(r.finalTrainL1, 4)} | ${recallCell(h.captionRecall)} |`;
   });
   return [head, sep, ...lines].join('\n');
+}
+
+/** "0.0% / 12.0% (10.0% / 40.0%)"; — without words or without a class name in the codebook. */
+function recallCell(r: RunResult['heldOut']['captionRecall']): string {
+  if (r == null || r.noun.images === 0) return '—';
+  return `${r.noun.at.map((a) => pct(a.recall)).join(' / ')} (${r.noun.at.map((a) => pct(a.chance)).join(' / ')}) over ${r.noun.images}`;
 }
 
 /** The sweep as a Markdown table. */

@@ -5,9 +5,9 @@ import { useNodeBackend } from '@vqct/backend-node';
 import { priorDigest } from '@vqct/prior';
 import { loadPrior } from '@vqct/prior/node';
 import { createTransferNet, type TransferNet } from '@vqct/transfer-net';
-import { CodebookUsage, createVqModel, evaluateTokenizer, resolveTrainOptions, resolveVqModelConfig, type ImageDataset, type VqModel } from '@vqct/vq';
+import { CodebookUsage, createVqModel, evaluateTokenizer, resolveTrainOptions, resolveVqModelConfig, type CaptionedBatch, type CaptionRecallResult, type ImageDataset, type VqModel } from '@vqct/vq';
 import { loadInceptionPoolFeatures, loadMobileNetPerceptual, trainWithCheckpoints } from '@vqct/vq/node';
-import { loadFashionSplits } from './data';
+import { heldOutCaption, loadFashionSplits } from './data';
 import type { Job, RunResult, UsagePoint } from './job';
 
 async function batchOf(ds: ImageDataset, indices: number[]): Promise<tf.Tensor4D> {
@@ -17,8 +17,19 @@ async function batchOf(ds: ImageDataset, indices: number[]): Promise<tf.Tensor4D
   return tf.tensor4d(buf, [indices.length, ds.height, ds.width, ds.channels]);
 }
 
-async function* batches(ds: ImageDataset, size: number): AsyncGenerator<tf.Tensor4D> {
-  for (let i = 0; i < ds.size; i += size) yield batchOf(ds, Array.from({ length: Math.min(size, ds.size - i) }, (_, j) => i + j));
+/** Held-out batches with each image's class name as its caption. */
+async function* batches(ds: ImageDataset, size: number, captionOf: (i: number) => string): AsyncGenerator<CaptionedBatch> {
+  for (let i = 0; i < ds.size; i += size) {
+    const indices = Array.from({ length: Math.min(size, ds.size - i) }, (_, j) => i + j);
+    yield { images: await batchOf(ds, indices), captions: indices.map(captionOf) };
+  }
+}
+
+/** noun / adjective recall@1 and @5 with chance, as the result JSON keeps it. */
+function recallFigures(r: CaptionRecallResult | undefined): RunResult['heldOut']['captionRecall'] {
+  if (r == null) return null;
+  const half = (h: CaptionRecallResult['noun']) => ({ images: h.images, at: h.at.map((a) => ({ n: a.n, recall: a.recall, chance: a.chance })) });
+  return { noun: half(r.noun), adjective: half(r.adjective) };
 }
 
 /** Held-out usage on a fixed probe set, synchronously (the checkpoint callback is not awaited). */
@@ -102,7 +113,8 @@ export async function runVariant(job: Job, log: (s: string) => void): Promise<Ru
   // The sweep only asks about usage: its runs skip the two pretrained networks (the costliest part of an evaluation).
   const perceptual = job.group === 'main' ? loadMobileNetPerceptual() : undefined;
   const features = job.group === 'main' && o.fidSize > 0 ? loadInceptionPoolFeatures(o.fidSize) : undefined;
-  const ev = await evaluateTokenizer(model, batches(test, 25), { kAdj, kNoun, perceptual, features });
+  // Caption recall needs words on the codes: the learned codebooks (vq, ema) have none.
+  const ev = await evaluateTokenizer(model, batches(test, 25, (i) => heldOutCaption(i, o.testPerClass)), { kAdj, kNoun, perceptual, features, vocabulary: learned ? undefined : prior });
   perceptual?.net.dispose();
   features?.net.dispose();
   const steps = readJsonLines<{ step: number; l1: number; adjective?: number; noun?: number }>(stepsFile);
@@ -120,6 +132,7 @@ export async function runVariant(job: Job, log: (s: string) => void): Promise<Ru
       psnr: ev.psnr, ssim: ev.ssim,
       perceptual: ev.perceptual?.value ?? null, perceptualName: ev.perceptual?.name ?? null,
       fidLike: ev.fidLike?.value ?? null, fidLikeName: ev.fidLike?.name ?? null,
+      captionRecall: recallFigures(ev.captionRecall),
     },
     curve: readJsonLines<UsagePoint>(curveFile),
     trainL1: steps.map((s) => ({ step: s.step, l1: s.l1 })).filter((_, i, a) => a.length <= 200 || i % Math.ceil(a.length / 200) === 0 || i === a.length - 1),

@@ -38,6 +38,16 @@ describe('collapse experiment, --quick', () => {
         expect(h.perplexity[half]).toBeGreaterThanOrEqual(1);
       }
       expect(Number.isFinite(h.psnr) && Number.isFinite(h.ssim) && Number.isFinite(h.perceptual)).toBe(true);
+      if (r.variant === 'vqct') {
+        const c = h.captionRecall;
+        expect(c).not.toBeNull();
+        for (const a of [...c.noun.at, ...c.adjective.at]) {
+          expect(a.recall).toBeGreaterThanOrEqual(0);
+          expect(a.recall).toBeLessThanOrEqual(1);
+          expect(a.chance).toBeGreaterThanOrEqual(0);
+          expect(a.chance).toBeLessThanOrEqual(1);
+        }
+      } else expect(h.captionRecall).toBeNull();
       expect(r.curve.length).toBeGreaterThanOrEqual(2);
       expect(r.curve[0].step).toBe(0);
       expect(r.curve.at(-1).step).toBe(24);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '@vqct/core/node';
-import { evaluateTokenizer, sampleGrid, tokenWords } from '@vqct/vq';
+import { evaluateTokenizer, sampleGrid, tokenWords, type CaptionedBatch } from '@vqct/vq';
 import { loadEmojiDataset } from '@vqct/vq/node';
 import { loadForInference } from '../checkpoint';
 import { toRawImage, writePng } from '../io/images';
@@ -11,7 +11,11 @@ import { tokenOverlayPng } from '../plots/token-overlay';
 export interface ShowPretrainedResult {
   model: string;
   step: number;
-  heldOut: { images: number; emoji: number; psnr: number; ssim: number; usage: { adjective: number; noun: number } };
+  heldOut: {
+    images: number; emoji: number; psnr: number; ssim: number; usage: { adjective: number; noun: number };
+    /** Share of held-out emoji with a caption noun among their 5 most frequent noun tokens, and its chance level (issue 17). */
+    nounRecallAt5: { recall: number; chance: number; images: number } | null;
+  };
   /** A held-out emoji: its caption and the words its patches became. */
   example: { caption: string; topNouns: Array<{ word: string; count: number }>; words: string[][] };
   files: { reconstructions: string; tokenMap: string };
@@ -55,15 +59,20 @@ export async function showPretrained(o: { dir: string; name?: string; limit?: nu
     const words = tokenWords((await t.array()) as number[][][][], ck.prior!)[0];
     writeFileAtomic(files.tokenMap, await tokenOverlayPng(toRawImage(await x.data(), held.height, held.width, held.channels), words, 96));
     tf.dispose([x, t]);
-    async function* batches(): AsyncGenerator<tf.Tensor4D> {
-      for (let s = 0; s < held.size; s += 32) yield batch(s, Math.min(32, held.size - s));
+    async function* batches(): AsyncGenerator<CaptionedBatch> {
+      for (let s = 0; s < held.size; s += 32) {
+        const n = Math.min(32, held.size - s);
+        yield { images: await batch(s, n), captions: Array.from({ length: n }, (_, i) => held.caption(s + i)) };
+      }
     }
-    const r = await evaluateTokenizer(ck.model, batches(), { kAdj: ck.model.config.kAdj, kNoun: ck.model.config.kNoun });
+    const r = await evaluateTokenizer(ck.model, batches(), { kAdj: ck.model.config.kAdj, kNoun: ck.model.config.kNoun, vocabulary: ck.prior ?? undefined });
+    const at5 = r.captionRecall?.noun.at.find((a) => a.n === 5);
     out.log(`demo: the shipped ${name} on ${r.images} held-out emoji in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     return {
       model: name,
       step: ck.sidecar.step,
-      heldOut: { images: r.images, emoji: held.emojiCount, psnr: r.psnr, ssim: r.ssim, usage: { adjective: r.usage.adjective.usage, noun: r.usage.noun.usage } },
+      heldOut: { images: r.images, emoji: held.emojiCount, psnr: r.psnr, ssim: r.ssim, usage: { adjective: r.usage.adjective.usage, noun: r.usage.noun.usage },
+        nounRecallAt5: at5 != null && r.captionRecall != null ? { recall: at5.recall, chance: at5.chance, images: r.captionRecall.noun.images } : null },
       example: { caption: held.caption(0), topNouns: topNouns(words, 5), words },
       files,
       seconds: (Date.now() - t0) / 1000,

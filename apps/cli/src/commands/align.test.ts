@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../testing/run-cli';
+
+const dir = tempDir('vqct-align-');
+
+// Issue 17: caption recall in `vqct eval`, and `vqct train --init --align-weight`.
+describe('words that are right', { timeout: 600_000 }, () => {
+  it('vqct eval reports caption recall with its chance level on captioned data', async () => {
+    const r = await runCli(['eval', '-c', 'emoji-32', '--data', 'emoji:heldout', '--limit', '24', '--no-perceptual', '--fid', 'none', '--json'], dir);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    const res = JSON.parse(r.stdout);
+    const noun = res.captionRecall.noun;
+    expect(noun.seen).toBe(24);
+    expect(noun.images).toBeGreaterThan(0);
+    expect(noun.at.map((a: { n: number }) => a.n)).toEqual([1, 5]);
+    for (const a of [...noun.at, ...res.captionRecall.adjective.at]) {
+      expect(a.recall).toBeGreaterThanOrEqual(0);
+      expect(a.chance).toBeGreaterThan(0);
+      expect(a.chance).toBeLessThan(1);
+    }
+  });
+
+  it('fine-tunes from a checkpoint with the alignment loss, records it, and refuses data without captions', async () => {
+    const common = ['train', '--preset', 'emoji-32', '--init', 'emoji-32', '--no-perceptual', '--batch-size', '4', '--sample-every', '0', '--checkpoint-every', '0'];
+    const r = await runCli([...common, '--data', 'emoji', '--limit', '8', '--align-weight', '0.1', '--steps', '2', '--out', 'aligned'], dir);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/init: the model and transfer-net weights of .*emoji-32\.json/);
+    const side = JSON.parse(readFileSync(join(dir, 'aligned', 'checkpoints', 'last.json'), 'utf8'));
+    expect(side.trainConfig.alignment).toMatchObject({ weight: 0.1, pool: 'assignment', gradient: 'both' });
+    expect(side.trainConfig.init.step).toBe(1139);
+    const metrics = readFileSync(join(dir, 'aligned', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(metrics.map((m) => m.step)).toEqual([1, 2]);
+    for (const m of metrics) expect(m.align).toBeCloseTo(0.1 * (m.alignNoun + m.alignAdjective), 4);
+    const bad = await runCli([...common, '--data', 'fashion-mnist', '--limit', '8', '--align-weight', '0.1', '--steps', '1', '--out', 'no-captions'], dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--align-weight needs captioned data \(emoji\); --data fashion-mnist has no captions/);
+    const lone = await runCli([...common, '--data', 'emoji', '--align-pool', 'encoding', '--steps', '1', '--out', 'lone'], dir);
+    expect(lone.code).toBe(1);
+    expect(lone.stderr).toMatch(/--align-pool, --align-gradient and --align-temperature need --align-weight > 0/);
+  });
+});
