@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../testing/run-cli';
 
@@ -21,6 +22,18 @@ describe('words that are right', { timeout: 600_000 }, () => {
       expect(a.chance).toBeGreaterThan(0);
       expect(a.chance).toBeLessThan(1);
     }
+  });
+
+  it('vqct tokens ranks the caption nouns among the most frequent nouns', async () => {
+    const apple = join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-google/package.json')), 'img', 'google', '64', '1f34e.png');
+    const r = await runCli(['tokens', apple, '-c', 'emoji-32', '-o', 'apple.tokens.png', '--json'], dir);
+    expect(r.code).toBe(0);
+    const res = JSON.parse(r.stdout);
+    expect(res.caption).toBe('red apple');
+    expect(res.captionNouns).toHaveLength(1);
+    expect(res.captionNouns[0].word).toBe('apple');
+    const top = res.topNouns.map((n: { word: string }) => n.word);
+    expect(res.captionNouns[0].rank).toBe(top.includes('apple') ? top.indexOf('apple') + 1 : null);
   });
 
   it('fine-tunes from a checkpoint with the alignment loss, records it, and refuses data without captions', async () => {

@@ -87,7 +87,7 @@ describe('vqct tokens', { timeout: 900_000 }, () => {
     expect([meta.width, meta.height]).toEqual([8 * 48, 8 * 48]);
     const j = await runCli(['tokens', img('fmnist-sneaker-0.png'), '-c', 'run', '--json'], dir);
     const res = JSON.parse(j.stdout);
-    expect(Object.keys(res).sort()).toEqual(['caption', 'captionSource', 'grid', 'image', 'overlay', 'tokens', 'topNouns', 'words']);
+    expect(Object.keys(res).sort()).toEqual(['caption', 'captionNouns', 'captionSource', 'grid', 'image', 'overlay', 'tokens', 'topNouns', 'words']);
     expect(res.caption).toBeNull(); // no --caption, no .txt beside it, not an emoji
     expect(res.overlay).toBe('fmnist-sneaker-0.tokens.png');
     expect(res.words).toHaveLength(8);

@@ -2,7 +2,7 @@ import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '@vqct/core';
 import { writeFileAtomic } from '@vqct/core/node';
-import { tokenWords } from '@vqct/vq';
+import { captionLexicon, captionWords, tokenWords, type TokenVocabulary } from '@vqct/vq';
 import { imageCaption } from '../caption';
 import { toRawImage } from '../io/images';
 import { readImageBatch } from '../io/image-batch';
@@ -23,6 +23,16 @@ export function wordTable(words: string[][], width: number): string[] {
     `${'-'.repeat(4)}+${colW.map((w) => '-'.repeat(w + 2)).join('+')}`,
     ...cells.map((r, y) => line(String(y), r)),
   ];
+}
+
+/** The caption's codebook nouns with their rank among the image's most frequent nouns (null: not among them). */
+export function captionNounRanks(caption: string, vocabulary: TokenVocabulary, top: string[]): Array<{ word: string; rank: number | null }> {
+  const { nouns } = captionWords(caption, captionLexicon(vocabulary));
+  return nouns.map((id) => {
+    const word = vocabulary.words[vocabulary.kAdj + id];
+    const at = top.indexOf(word);
+    return { word, rank: at >= 0 ? at + 1 : null };
+  });
 }
 
 /** `vqct tokens`: which words an image becomes, per patch. */
@@ -60,10 +70,13 @@ Examples:
         for (const row of words) for (const w of row) { const n = w.split(' / ').pop() ?? w; nouns.set(n, (nouns.get(n) ?? 0) + 1); }
         const top = [...nouns.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
         const caption = imageCaption(image, opts.caption);
-        out.result({ image, caption: caption?.text ?? null, captionSource: caption?.source ?? null, overlay: output, grid: [words.length, words[0].length], tokens: grid, words, topNouns: top.map(([word, count]) => ({ word, count })) }, () => [
+        const ranks = caption != null ? captionNounRanks(caption.text, ck.prior, top.map(([w]) => w)) : [];
+        const rankText = ranks.map((r) => `"${r.word}" ${r.rank != null ? `#${r.rank}` : 'not among them'}`).join(', ');
+        out.result({ image, caption: caption?.text ?? null, captionSource: caption?.source ?? null, captionNouns: ranks, overlay: output, grid: [words.length, words[0].length], tokens: grid, words, topNouns: top.map(([word, count]) => ({ word, count })) }, () => [
           ...(caption != null ? [`caption: ${caption.text}   (the image's own description, from ${caption.source === 'flag' ? '--caption' : caption.source === 'emoji' ? 'the emoji name' : `${image}.txt`})`] : []),
           ...wordTable(words, opts.width > 0 ? opts.width : Infinity),
           `most frequent nouns: ${top.map(([w, c]) => `${w} (${c})`).join(', ')}`,
+          ...(ranks.length > 0 ? [`caption nouns among them: ${rankText}`] : []),
           `overlay: ${output}`,
         ]);
       } finally {
