@@ -43,8 +43,8 @@ export interface RunResult {
     fidLikeName: string | null;
     /** Caption recall (class names as captions, issue 17); null for the learned codebooks or without such words. */
     captionRecall?: {
-      noun: { images: number; at: Array<{ n: number; recall: number; chance: number }> };
-      adjective: { images: number; at: Array<{ n: number; recall: number; chance: number }> };
+      noun: { images: number; at: Array<{ n: number; recall: number; chance: number; frequent: number }> };
+      adjective: { images: number; at: Array<{ n: number; recall: number; chance: number; frequent: number }> };
     } | null;
   };
   curve: UsagePoint[];

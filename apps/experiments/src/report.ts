@@ -16,7 +16,7 @@ const f = (x: number | null, d = 2): string => (x == null ? '—' : x.toFixed(d)
 
 /** The main comparison as a Markdown table. */
 export function mainTable(rows: RunResult[]): string {
-  const head = '| variant | K (adj + noun) | usage adj | usage noun | dead codes (adj / noun) | perplexity adj / noun | PSNR dB | SSIM | perceptual ↓ | FID-like ↓ | train L1 (last 20) | class-name noun recall@1 / @5 (chance) |';
+  const head = '| variant | K (adj + noun) | usage adj | usage noun | dead codes (adj / noun) | perplexity adj / noun | PSNR dB | SSIM | perceptual ↓ | FID-like ↓ | train L1 (last 20) | class-name noun recall@1 / @5 |';
   const sep = '|---|---|---|---|---|---|---|---|---|---|---|---|';
   const lines = rows.map((r) => {
     const h = r.heldOut;
@@ -28,7 +28,8 @@ export function mainTable(rows: RunResult[]): string {
 /** "0.0% / 12.0% (10.0% / 40.0%)"; — without words or without a class name in the codebook. */
 function recallCell(r: RunResult['heldOut']['captionRecall']): string {
   if (r == null || r.noun.images === 0) return '—';
-  return `${r.noun.at.map((a) => pct(a.recall)).join(' / ')} (${r.noun.at.map((a) => pct(a.chance)).join(' / ')}) over ${r.noun.images}`;
+  const at = r.noun.at;
+  return `${at.map((a) => pct(a.recall)).join(' / ')} (chance ${at.map((a) => pct(a.chance)).join(' / ')}; same words for all ${at.map((a) => pct(a.frequent ?? 0)).join(' / ')}) over ${r.noun.images}`;
 }
 
 /** The sweep as a Markdown table. */

@@ -28,7 +28,7 @@ async function* batches(ds: ImageDataset, size: number, captionOf: (i: number) =
 /** noun / adjective recall@1 and @5 with chance, as the result JSON keeps it. */
 function recallFigures(r: CaptionRecallResult | undefined): RunResult['heldOut']['captionRecall'] {
   if (r == null) return null;
-  const half = (h: CaptionRecallResult['noun']) => ({ images: h.images, at: h.at.map((a) => ({ n: a.n, recall: a.recall, chance: a.chance })) });
+  const half = (h: CaptionRecallResult['noun']) => ({ images: h.images, at: h.at.map((a) => ({ n: a.n, recall: a.recall, chance: a.chance, frequent: a.frequent })) });
   return { noun: half(r.noun), adjective: half(r.adjective) };
 }
 

@@ -43,7 +43,7 @@ function datasetCaptions(ds: object): ((i: number) => string) | null {
 export function recallLines(r: CaptionRecallResult): string[] {
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   const half = (name: string, h: HalfRecall): string =>
-    `  ${name} ${h.at.map((a) => `@${a.n} ${pct(a.recall)} (chance ${pct(a.chance)})`).join(', ')}  over ${h.images}/${h.seen} images with such a caption word`;
+    `  ${name} ${h.at.map((a) => `@${a.n} ${pct(a.recall)} (chance ${pct(a.chance)}, same words for every image ${pct(a.frequent)})`).join(', ')}  over ${h.images}/${h.seen} images with such a caption word`;
   return ['  caption recall (a caption word among the image\'s n most frequent codes):', half('  nouns     ', r.noun), half('  adjectives', r.adjective)];
 }
 

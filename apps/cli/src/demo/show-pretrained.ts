@@ -14,7 +14,7 @@ export interface ShowPretrainedResult {
   heldOut: {
     images: number; emoji: number; psnr: number; ssim: number; usage: { adjective: number; noun: number };
     /** Share of held-out emoji with a caption noun among their 5 most frequent noun tokens, and its chance level (issue 17). */
-    nounRecallAt5: { recall: number; chance: number; images: number } | null;
+    nounRecallAt5: { recall: number; chance: number; frequent: number; images: number } | null;
   };
   /** A held-out emoji: its caption and the words its patches became. */
   example: { caption: string; topNouns: Array<{ word: string; count: number }>; words: string[][] };
@@ -72,7 +72,7 @@ export async function showPretrained(o: { dir: string; name?: string; limit?: nu
       model: name,
       step: ck.sidecar.step,
       heldOut: { images: r.images, emoji: held.emojiCount, psnr: r.psnr, ssim: r.ssim, usage: { adjective: r.usage.adjective.usage, noun: r.usage.noun.usage },
-        nounRecallAt5: at5 != null && r.captionRecall != null ? { recall: at5.recall, chance: at5.chance, images: r.captionRecall.noun.images } : null },
+        nounRecallAt5: at5 != null && r.captionRecall != null ? { recall: at5.recall, chance: at5.chance, frequent: at5.frequent, images: r.captionRecall.noun.images } : null },
       example: { caption: held.caption(0), topNouns: topNouns(words, 5), words },
       files,
       seconds: (Date.now() - t0) / 1000,

@@ -29,6 +29,8 @@ describe('caption recall', () => {
     const c5 = (chanceOfHit(6, 1, 2) + chanceOfHit(6, 1, 2) + 1 / 6 + chanceOfHit(6, 2, 2)) / 4;
     expect(noun.at[0].chance).toBeCloseTo(c1, 12);
     expect(noun.at[1].chance).toBeCloseTo(c5, 12);
+    // The image-blind guess: caption nouns by image count 0:2, then 3, 4, 5 once each (ties to the lower id).
+    expect(noun.at.map((a) => a.frequent)).toEqual([2 / 4, 1]);
     expect(chanceOfHit(6, 1, 2)).toBeCloseTo(1 - 10 / 15, 12);
     expect(chanceOfHit(6, 2, 2)).toBeCloseTo(1 - 6 / 15, 12);
     expect(() => r.add(image([0], [6, 0, 0, 0]), 3, { adjectives: [], nouns: [0] })).toThrow(/noun token 6 is outside \[0, 6\)/);

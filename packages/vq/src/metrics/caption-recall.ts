@@ -13,6 +13,14 @@ export interface RecallAtN {
    * words and t codes in the image's top n, then averaged. No sampling.
    */
   chance: number;
+  /**
+   * The recall of a guess that ignores the image: the same n words for every
+   * image, the n words most images of this set have in their captions
+   * (picked on the evaluated set itself, so an optimistic guess). A model whose
+   * recall does not beat it has learned which words are common, not what an
+   * image shows.
+   */
+  frequent: number;
 }
 
 export interface HalfRecall {
@@ -49,11 +57,19 @@ export function rankedCodes(counts: ReadonlyMap<number, number>): number[] {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([code]) => code);
 }
 
+/** Words by the number of sets that hold them, most first (ties: lower id). */
+function mostCommonWords(sets: ReadonlyArray<ReadonlySet<number>>): number[] {
+  const count = new Map<number, number>();
+  for (const ws of sets) for (const w of ws) count.set(w, (count.get(w) ?? 0) + 1);
+  return rankedCodes(count);
+}
+
 class HalfAccumulator {
   private images = 0;
   private seen = 0;
   private readonly hits: number[];
   private readonly chance: number[];
+  private readonly wordSets: Array<ReadonlySet<number>> = [];
 
   constructor(readonly k: number, readonly ns: readonly number[]) {
     this.hits = ns.map(() => 0);
@@ -66,6 +82,7 @@ class HalfAccumulator {
     this.images += 1;
     const ranked = rankedCodes(counts);
     const wanted = new Set(words);
+    this.wordSets.push(wanted);
     this.ns.forEach((n, i) => {
       const top = ranked.slice(0, n);
       if (top.some((c) => wanted.has(c))) this.hits[i] += 1;
@@ -75,7 +92,12 @@ class HalfAccumulator {
 
   result(): HalfRecall {
     const share = (x: number): number => (this.images > 0 ? x / this.images : 0);
-    return { images: this.images, seen: this.seen, at: this.ns.map((n, i) => ({ n, recall: share(this.hits[i]), chance: share(this.chance[i]) })) };
+    const common = mostCommonWords(this.wordSets);
+    const frequent = (n: number): number => {
+      const guess = new Set(common.slice(0, n));
+      return share(this.wordSets.filter((ws) => [...ws].some((w) => guess.has(w))).length);
+    };
+    return { images: this.images, seen: this.seen, at: this.ns.map((n, i) => ({ n, recall: share(this.hits[i]), chance: share(this.chance[i]), frequent: frequent(n) })) };
   }
 }
 
