@@ -18,7 +18,7 @@ export { createVqganStep } from './train/vqgan-step';
 export { createCaptionAlignmentTerm } from './train/caption-alignment-term';
 export type { CaptionAlignmentTermOptions } from './train/caption-alignment-term';
 export { captionAlignmentLoss, halfAlignmentLoss, resolveCaptionAlignmentOptions, defaultCaptionAlignmentOptions } from './losses/caption-alignment';
-export type { CaptionAlignmentOptions, ResolvedCaptionAlignmentOptions, AlignmentPool, AlignmentGradient, AlignmentTargets } from './losses/caption-alignment';
+export type { CaptionAlignmentOptions, ResolvedCaptionAlignmentOptions, AlignmentPool, AlignmentGradient, AlignmentTargets, AlignmentWeighting } from './losses/caption-alignment';
 export type { VqganStepOptions } from './train/vqgan-step';
 export { Trainer } from './train/trainer';
 export type { TrainerOptions } from './train/trainer';

@@ -53,6 +53,6 @@ describe('words that are right', { timeout: 600_000 }, () => {
     expect(bad.stderr).toMatch(/--align-weight needs captioned data \(emoji\); --data fashion-mnist has no captions/);
     const lone = await runCli([...common, '--data', 'emoji', '--align-pool', 'encoding', '--steps', '1', '--out', 'lone'], dir);
     expect(lone.code).toBe(1);
-    expect(lone.stderr).toMatch(/--align-pool, --align-gradient and --align-temperature need --align-weight > 0/);
+    expect(lone.stderr).toMatch(/--align-pool, --align-gradient, --align-temperature and --align-weighting need --align-weight > 0/);
   });
 });

@@ -59,6 +59,7 @@ export function registerTrain(program: Command): void {
     .option('--align-weight <w>', 'image-caption alignment loss weight (captioned data such as emoji; default 0: off)', numberOption('--align-weight'))
     .addOption(new Option('--align-pool <how>', 'alignment: assignment (share of positions picking a caption word) | encoding (mean encoding vs the codes)').choices(['assignment', 'encoding']))
     .addOption(new Option('--align-gradient <side>', 'alignment moves both sides, only the codebook (transfer net) or only the encoder').choices(['both', 'codebook', 'encoder']))
+    .addOption(new Option('--align-weighting <how>', 'alignment: caption words weigh the same (uniform) or by rarity over the training captions (idf)').choices(['uniform', 'idf']))
     .option('--align-temperature <t>', 'alignment softmax temperature, relative to the mean distance (default 0.1)', numberOption('--align-temperature'))
     .addHelpText('after', `
 Examples:

@@ -119,7 +119,7 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
     const last = parseCheckpointSidecar(readFileSync(join(run.checkpoints, 'last.json'), 'utf8'), join(run.checkpoints, 'last.json'));
     const extend = flags.steps ?? (flags.epochs != null ? null : Math.max(recorded.train.steps, last.step));
     settings = { ...recorded, train: { ...recorded.train, steps: extend ?? recorded.train.steps }, epochs: flags.epochs ?? (flags.steps != null ? null : recorded.epochs) };
-    const ignored = (['config', 'preset', 'data', 'prior', 'quantizer', 'transfer', 'batchSize', 'lr', 'seed', 'limit', 'background', 'discStart', 'init', 'alignWeight', 'alignPool', 'alignGradient', 'alignTemperature'] as const).filter((k) => flags[k] != null);
+    const ignored = (['config', 'preset', 'data', 'prior', 'quantizer', 'transfer', 'batchSize', 'lr', 'seed', 'limit', 'background', 'discStart', 'init', 'alignWeight', 'alignPool', 'alignGradient', 'alignTemperature', 'alignWeighting'] as const).filter((k) => flags[k] != null);
     if (ignored.length > 0) out.log(`--resume: using the run's recorded settings; ignoring ${ignored.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
   } else {
     settings = resolveRunSettings(flags);
@@ -173,9 +173,9 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
       out.log(`init: the model and transfer-net weights of ${init.sidecarFile} (step ${init.sidecar.step}); optimizer and step start afresh`);
     }
     const alignment = settings.alignment != null && prior != null && net != null
-      ? createCaptionAlignmentTerm({ codebook: net, vocabulary: prior, captionOf: captionsOf(ds, settings.data.source), alignment: settings.alignment })
+      ? createCaptionAlignmentTerm({ codebook: net, vocabulary: prior, captionOf: captionsOf(ds, settings.data.source), items: ds.size, alignment: settings.alignment })
       : undefined;
-    if (alignment != null) out.log(`alignment: weight ${alignment.options.weight}, pool ${alignment.options.pool}, gradient ${alignment.options.gradient}, temperature ${alignment.options.temperature}`);
+    if (alignment != null) out.log(`alignment: weight ${alignment.options.weight}, pool ${alignment.options.pool}, gradient ${alignment.options.gradient}, temperature ${alignment.options.temperature}, weighting ${alignment.options.weighting}`);
     const step = createVqganStep({
       model, codebook: net ?? undefined, discriminator: disc, perceptual, loss: train.loss,
       learningRate: learningRate(train), betas: train.betas, epsilon: train.epsilon,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, IoError } from '@vqct/core';
 import type { ResolvedTransferNetOptions } from '@vqct/transfer-net';
-import type { AlignmentGradient, AlignmentPool, PatchDiscriminatorOptions, ResolvedCaptionAlignmentOptions, ResolvedTrainOptions, VqModelConfig, VqModelOptions, VqModelPresetName } from '@vqct/vq';
+import type { AlignmentGradient, AlignmentPool, AlignmentWeighting, PatchDiscriminatorOptions, ResolvedCaptionAlignmentOptions, ResolvedTrainOptions, VqModelConfig, VqModelOptions, VqModelPresetName } from '@vqct/vq';
 import { loadRunConfig, resolveCaptionAlignmentOptions, resolvePatchDiscriminatorOptions, resolveTrainOptions, resolveVqModelConfig } from '@vqct/vq';
 
 export const RUN_SETTINGS_VERSION = 1;
@@ -30,6 +30,7 @@ export interface TrainFlags {
   alignPool?: AlignmentPool;
   alignGradient?: AlignmentGradient;
   alignTemperature?: number;
+  alignWeighting?: AlignmentWeighting;
 }
 
 /**
@@ -170,9 +171,9 @@ export function resolveRunSettings(flags: TrainFlags): RunSettings {
 
 /** `--align-*` into alignment options (null when --align-weight is absent or 0). */
 function resolveAlignment(flags: TrainFlags, model: VqModelConfig): ResolvedCaptionAlignmentOptions | null {
-  const extra = flags.alignPool != null || flags.alignGradient != null || flags.alignTemperature != null;
+  const extra = flags.alignPool != null || flags.alignGradient != null || flags.alignTemperature != null || flags.alignWeighting != null;
   if (flags.alignWeight == null || flags.alignWeight === 0) {
-    if (extra) throw new ConfigError('--align-pool, --align-gradient and --align-temperature need --align-weight > 0');
+    if (extra) throw new ConfigError('--align-pool, --align-gradient, --align-temperature and --align-weighting need --align-weight > 0');
     return null;
   }
   if (model.quantizer !== 'vqct') throw new ConfigError(`--align-weight needs --quantizer vqct (the ${model.quantizer} quantizer's codes have no words)`);
@@ -181,5 +182,6 @@ function resolveAlignment(flags: TrainFlags, model: VqModelConfig): ResolvedCapt
     ...(flags.alignPool != null ? { pool: flags.alignPool } : {}),
     ...(flags.alignGradient != null ? { gradient: flags.alignGradient } : {}),
     ...(flags.alignTemperature != null ? { temperature: flags.alignTemperature } : {}),
+    ...(flags.alignWeighting != null ? { weighting: flags.alignWeighting } : {}),
   });
 }

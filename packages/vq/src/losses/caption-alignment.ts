@@ -6,6 +6,9 @@ import { stopGradient } from '../quantizer/stop-gradient';
 /** How an image's encodings of one half meet the codes of its caption words. */
 export type AlignmentPool = 'assignment' | 'encoding';
 
+/** How an image's caption words share its target: equally, or by rarity (inverse document frequency over the training captions). */
+export type AlignmentWeighting = 'uniform' | 'idf';
+
 /** Which side the alignment moves. */
 export type AlignmentGradient = 'both' | 'codebook' | 'encoder';
 
@@ -26,6 +29,13 @@ export interface CaptionAlignmentOptions {
   adjectiveWeight?: number;
   /** `codebook`: only the codes (the transfer net) move toward the encodings; `encoder`: only the encodings move; `both`. */
   gradient?: AlignmentGradient;
+  /**
+   * `uniform` (default): every caption word weighs the same. `idf`: by
+   * log((1 + N) / (1 + df)) over the N training captions, so that words most
+   * captions share ("skin", "tone" in every skin-tone variant) weigh little and
+   * the loss cannot be lowered by naming common words everywhere.
+   */
+  weighting?: AlignmentWeighting;
 }
 
 export type ResolvedCaptionAlignmentOptions = Required<CaptionAlignmentOptions>;
@@ -36,6 +46,7 @@ export const defaultCaptionAlignmentOptions: ResolvedCaptionAlignmentOptions = {
   pool: 'assignment',
   adjectiveWeight: 1,
   gradient: 'both',
+  weighting: 'uniform',
 };
 
 const schema = z.strictObject({
@@ -44,6 +55,7 @@ const schema = z.strictObject({
   pool: z.enum(['assignment', 'encoding']),
   adjectiveWeight: z.number().min(0),
   gradient: z.enum(['both', 'codebook', 'encoder']),
+  weighting: z.enum(['uniform', 'idf']),
 });
 
 /**

@@ -31,6 +31,10 @@ describe('caption recall', () => {
     expect(noun.at[1].chance).toBeCloseTo(c5, 12);
     // The image-blind guess: caption nouns by image count 0:2, then 3, 4, 5 once each (ties to the lower id).
     expect(noun.at.map((a) => a.frequent)).toEqual([2 / 4, 1]);
+    // Beyond that guess: at n = 1 the guess is {0}; images 1, 2 and 4 (word 4) keep words; hits at 1: none.
+    expect(noun.at[0].distinct).toMatchObject({ images: 3, recall: 0 });
+    expect(noun.at[0].distinct.chance).toBeCloseTo(3 / 6 / 3, 12);
+    expect(noun.at[1].distinct.images).toBe(0); // the n = 5 guess names every caption noun here
     expect(chanceOfHit(6, 1, 2)).toBeCloseTo(1 - 10 / 15, 12);
     expect(chanceOfHit(6, 2, 2)).toBeCloseTo(1 - 6 / 15, 12);
     expect(() => r.add(image([0], [6, 0, 0, 0]), 3, { adjectives: [], nouns: [0] })).toThrow(/noun token 6 is outside \[0, 6\)/);

@@ -21,6 +21,13 @@ export interface RecallAtN {
    * image shows.
    */
   frequent: number;
+  /**
+   * Recall on the words the image-blind guess does not name: per image, its
+   * caption words outside the n most common ones; over the images that have
+   * such words (`images`), the share with one of them among its n most
+   * frequent codes, and the exact shuffled-words chance of that.
+   */
+  distinct: { images: number; recall: number; chance: number };
 }
 
 export interface HalfRecall {
@@ -70,6 +77,8 @@ class HalfAccumulator {
   private readonly hits: number[];
   private readonly chance: number[];
   private readonly wordSets: Array<ReadonlySet<number>> = [];
+  /** Per eligible image, its most frequent codes (up to the largest n). */
+  private readonly rankings: number[][] = [];
 
   constructor(readonly k: number, readonly ns: readonly number[]) {
     this.hits = ns.map(() => 0);
@@ -83,6 +92,7 @@ class HalfAccumulator {
     const ranked = rankedCodes(counts);
     const wanted = new Set(words);
     this.wordSets.push(wanted);
+    this.rankings.push(ranked.slice(0, Math.max(...this.ns)));
     this.ns.forEach((n, i) => {
       const top = ranked.slice(0, n);
       if (top.some((c) => wanted.has(c))) this.hits[i] += 1;
@@ -97,7 +107,25 @@ class HalfAccumulator {
       const guess = new Set(common.slice(0, n));
       return share(this.wordSets.filter((ws) => [...ws].some((w) => guess.has(w))).length);
     };
-    return { images: this.images, seen: this.seen, at: this.ns.map((n, i) => ({ n, recall: share(this.hits[i]), chance: share(this.chance[i]), frequent: frequent(n) })) };
+    return {
+      images: this.images, seen: this.seen,
+      at: this.ns.map((n, i) => ({ n, recall: share(this.hits[i]), chance: share(this.chance[i]), frequent: frequent(n), distinct: this.distinct(n, new Set(common.slice(0, n))) })),
+    };
+  }
+
+  private distinct(n: number, guess: ReadonlySet<number>): RecallAtN['distinct'] {
+    let images = 0;
+    let hits = 0;
+    let chance = 0;
+    this.wordSets.forEach((ws, i) => {
+      const rare = new Set([...ws].filter((w) => !guess.has(w)));
+      if (rare.size === 0) return;
+      images += 1;
+      const top = this.rankings[i].slice(0, n);
+      if (top.some((c) => rare.has(c))) hits += 1;
+      chance += chanceOfHit(this.k, rare.size, top.length);
+    });
+    return { images, recall: images > 0 ? hits / images : 0, chance: images > 0 ? chance / images : 0 };
   }
 }
 

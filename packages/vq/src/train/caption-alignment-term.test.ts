@@ -83,4 +83,14 @@ describe('caption alignment as a training term', () => {
     net.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('idf weighting counts the words over every caption, and needs to know how many there are', () => {
+    const net = createTransferNet(prior(), { hiddenDim: 16, codeDim: 2, seed: 3, dropout: 0 });
+    const base = { codebook: net, vocabulary: { words, kAdj, kNoun }, captionOf: (i: number) => captions[i] };
+    expect(() => createCaptionAlignmentTerm({ ...base, alignment: { weight: 1, weighting: 'idf' } })).toThrow(/needs `items`/);
+    const looked: number[] = [];
+    createCaptionAlignmentTerm({ ...base, captionOf: (i) => { looked.push(i); return captions[i]; }, items: 4, alignment: { weight: 1, weighting: 'idf' } });
+    expect(looked).toEqual([0, 1, 2, 3]);
+    net.dispose();
+  });
 });

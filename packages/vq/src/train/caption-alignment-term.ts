@@ -15,16 +15,32 @@ export interface CaptionAlignmentTermOptions {
   vocabulary: TokenVocabulary;
   /** The caption of dataset item `index` (null: none). */
   captionOf: (index: number) => string | null;
+  /** Items in the dataset (0..items-1): needed by `weighting: 'idf'`, which counts each word over every caption once. */
+  items?: number;
   alignment: CaptionAlignmentOptions;
 }
 
-/** Rows uniform over each image's words ([b, k]; a row of zeros for an image without words). */
-function targetRows(words: ReadonlyArray<readonly number[]>, k: number): tf.Tensor2D {
+/** Rows over each image's words, by `weight` (1 each when null), summing to 1 ([b, k]; zeros for an image without words). */
+function targetRows(words: ReadonlyArray<readonly number[]>, k: number, weight: Float32Array | null): tf.Tensor2D {
   const data = new Float32Array(words.length * k);
   words.forEach((ids, i) => {
-    for (const id of ids) data[i * k + id] = 1 / ids.length;
+    const w = ids.map((id) => (weight != null ? weight[id] : 1));
+    const sum = w.reduce((a, b) => a + b, 0);
+    if (sum > 0) ids.forEach((id, j) => { data[i * k + id] = w[j] / sum; });
   });
   return tf.tensor2d(data, [words.length, k]);
+}
+
+/** log((1 + N) / (1 + df)) per code of each half, df = captions holding the word (each counted once). */
+function inverseDocumentFrequency(all: CaptionWords[], kAdj: number, kNoun: number): { adjective: Float32Array; noun: Float32Array } {
+  const adjective = new Float32Array(kAdj);
+  const noun = new Float32Array(kNoun);
+  for (const w of all) {
+    for (const id of w.adjectives) adjective[id] += 1;
+    for (const id of w.nouns) noun[id] += 1;
+  }
+  const idf = (df: Float32Array): Float32Array => df.map((d) => Math.log((1 + all.length) / (1 + d)));
+  return { adjective: idf(adjective), noun: idf(noun) };
 }
 
 /**
@@ -51,6 +67,11 @@ export function createCaptionAlignmentTerm(options: CaptionAlignmentTermOptions)
     }
     return w;
   };
+  let idf: { adjective: Float32Array; noun: Float32Array } | null = null;
+  if (resolved.weighting === 'idf') {
+    if (options.items == null || options.items < 1) throw new ConfigError('caption alignment weighting "idf" needs `items` (the number of captioned items) to count the words');
+    idf = inverseDocumentFrequency(Array.from({ length: options.items }, (_, i) => wordsOf(i)), kAdj, kNoun);
+  }
   return {
     name: 'align',
     options: resolved,
@@ -65,8 +86,8 @@ export function createCaptionAlignmentTerm(options: CaptionAlignmentTermOptions)
       const words = indices.map(wordsOf);
       return tf.tidy(() => {
         const targets: AlignmentTargets = {
-          noun: targetRows(words.map((w) => w.nouns), kNoun),
-          adjective: kAdj > 0 ? targetRows(words.map((w) => w.adjectives), kAdj) : null,
+          noun: targetRows(words.map((w) => w.nouns), kNoun, idf?.noun ?? null),
+          adjective: kAdj > 0 ? targetRows(words.map((w) => w.adjectives), kAdj, idf?.adjective ?? null) : null,
         };
         const r = captionAlignmentLoss(latent, options.codebook.trainingCodebook({ seed }), kAdj, targets, resolved);
         return { total: tf.mul(r.total, resolved.weight) as tf.Scalar, parts: { alignNoun: r.parts.noun, alignAdjective: r.parts.adjective } };
