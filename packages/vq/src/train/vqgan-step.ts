@@ -168,14 +168,15 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
       losses.total = losses.rec + w * (losses.gan ?? 0) + loss.codebookWeight * losses.codebook + (options.auxiliary != null ? losses[options.auxiliary.name] : 0);
       guard('generator loss', losses, step);
       const grads = byName(pass.grads, genVars);
-      const sq = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
-      let gn: number;
+      // One finiteness check over every gradient: a NaN or an infinity anywhere makes the sum non-finite.
+      const total = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(g))));
+      let sum: number;
       try {
-        gn = (yield sq)[0];
+        sum = (yield total)[0];
       } finally {
-        sq.dispose();
+        total.dispose();
       }
-      guard('generator gradient', { norm: gn }, step);
+      guard('generator gradient', { sum }, step);
       optG.apply(grads);
       model.afterStep();
       if (discOn && optD != null) losses.disc = yield* discriminatorUpdate(batch, pass.recon, step);
