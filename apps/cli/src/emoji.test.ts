@@ -95,6 +95,10 @@ describe('demo, first part', () => {
     expect(r.heldOut.psnr).toBeGreaterThan(10);
     expect(r.example.caption.length).toBeGreaterThan(0);
     expect(r.example.words).toHaveLength(8);
+    // Issue 17: the words checked against the captions, beside their chance level.
+    expect(r.heldOut.nounRecallAt5?.images).toBeGreaterThan(0);
+    expect(r.heldOut.nounRecallAt5?.chance).toBeGreaterThan(0);
+    expect(r.heldOut.nounRecallAt5?.frequent).toBeGreaterThan(r.heldOut.nounRecallAt5?.chance ?? 1);
     const sharp = (await import('sharp')).default;
     expect((await sharp(r.files.reconstructions).metadata()).width).toBe(16 * 32 * 4);
     expect((await sharp(r.files.tokenMap).metadata()).width).toBe(8 * 96);
