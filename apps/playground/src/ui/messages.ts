@@ -19,7 +19,7 @@ export function toWireError(error: unknown, fallbackCode = 'E_UNKNOWN'): WireErr
   return { code: fallbackCode, message: String(error) };
 }
 
-export type Stage = 'backend' | 'model' | 'image' | 'run' | 'edit';
+export type Stage = 'backend' | 'model' | 'image' | 'run' | 'edit' | 'generate';
 
 const TITLES: Record<Stage, string> = {
   backend: 'No TensorFlow.js backend could start',
@@ -27,6 +27,7 @@ const TITLES: Record<Stage, string> = {
   image: 'This image could not be read',
   run: 'Running the model failed',
   edit: 'Re-decoding the edited tokens failed',
+  generate: 'Generating failed',
 };
 
 const HINTS: Record<string, string> = {
