@@ -174,13 +174,15 @@ describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
   });
 
   it('with the small fashion demo model: the same tokens as the Node library for the same image and checkpoint', async () => {
-    await page.locator('#demo-model').click();
-    await page.waitForSelector('#model-info[data-model="demo"]', { timeout: 120_000 });
     await page.locator(`[data-sample="${SAMPLE}"]`).click();
     await page.waitForSelector('#status[data-state="busy"]');
     await page.waitForSelector('#status[data-state="done"]', { timeout: 120_000 });
-    // Fashion-MNIST has no caption here, and the generator does not fit this tokenizer: it says so.
+    // Fashion-MNIST has no caption here.
     expect(await page.locator('#caption').isHidden()).toBe(true);
+    // The new model runs the image shown again: done once that is over.
+    await page.locator('#demo-model').click();
+    await page.waitForFunction(() => document.getElementById('model-info')!.dataset.model === 'demo' && document.getElementById('status')!.dataset.state === 'done', undefined, { timeout: 120_000 });
+    // The generator does not fit this tokenizer: it says so.
     expect(await page.locator('#generator-note').innerText()).toMatch(/^The generator models the tokens of emoji-32 .* the model loaded now, demo, is another/);
     expect(await page.locator('#generate-run').isDisabled()).toBe(true);
     demoTokens = (await page.locator('#token-grid').getAttribute('data-tokens'))!.split(',').map(Number);
