@@ -61,6 +61,8 @@ export interface BackendReport {
 export function fallbackNotice(report: BackendReport): string | null {
   if (report.name === 'webgpu') return null;
   const webgpu = report.skipped.find((s) => (typeof s === 'string' ? s.startsWith('webgpu') : s.name === 'webgpu'));
+  // Nothing skipped: the backend was asked for (`?backend=`), WebGPU was not tried.
+  if (webgpu == null && report.skipped.length === 0) return `Running on ${report.name}, as asked (?backend=${report.name}); WebGPU was not tried.`;
   const why = webgpu == null ? 'not tried' : typeof webgpu === 'string' ? webgpu.replace(/^webgpu:?\s*/, '') : webgpu.reason;
   return `WebGPU is not available in this browser (${why || 'no adapter'}); running on ${report.name} instead, which is slower.`;
 }
