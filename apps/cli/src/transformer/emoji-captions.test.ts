@@ -26,6 +26,12 @@ describe('vqct transformer train --data emoji', { timeout: 300_000 }, () => {
     const s = await runCli(['sample', '-c', 'gpt', '--prompt', 'face', '-n', '1', '--seed', '2', '-o', 'a.png', '--json'], dir);
     expect(s.code, s.stderr).toBe(0);
     expect(JSON.parse(s.stdout).condition.kind).toBe('words');
+    const blank = await runCli(['sample', '-c', 'gpt', '--prompt', '', '-n', '1', '-o', 'b.png', '--json'], dir);
+    expect(blank.code, blank.stderr).toBe(0);
+    expect(JSON.parse(blank.stdout).condition).toEqual({ kind: 'words', ids: [] });
+    const none = await runCli(['sample', '-c', 'gpt', '-n', '1', '-o', 'c.png'], dir);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('pass --prompt (words of the tokenizer\'s prior');
     const cls = await runCli(['transformer', 'train', '--tokenizer', 'emoji-32', '--data', 'emoji', '--condition', 'class', '--steps', '1', '--out', 'c'], dir);
     expect(cls.code).toBe(1);
     expect(cls.stderr).toContain('--condition class needs class labels');
