@@ -4,7 +4,7 @@
  * the bundled demo model, and check what the page shows against the Node library.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, copyFileSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, copyFileSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,6 +118,13 @@ describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
     expect(await page.locator('#nearest-adjectives li').count()).toBeGreaterThan(0);
 
     expect(pageErrors).toEqual([]);
+  });
+
+  it('the built site stays within its size budget (16 MiB: emoji-32, the generator, the demo model, tfjs and its wasm)', () => {
+    const size = (dir: string): number => readdirSync(dir, { withFileTypes: true }).reduce((s, e) => s + (e.isDirectory() ? size(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);
+    const bytes = size(join(app, 'dist'));
+    writeFileSync(join(artifacts, 'e2e-site-size.json'), JSON.stringify({ bytes }, null, 2));
+    expect(bytes).toBeLessThan(16 * 1024 * 1024);
   });
 
   it('its emoji samples are held-out emoji, and the tokens equal those of @vqct/models\' emoji-32 in Node', async () => {
