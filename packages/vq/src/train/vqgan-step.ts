@@ -8,6 +8,7 @@ import type { PatchDiscriminator } from '../losses/patch-discriminator';
 import type { PerceptualDistance } from '../losses/reconstruction';
 import { reconstructionLoss } from '../losses/reconstruction';
 import { NamedAdam } from './adam';
+import { averageVariables, type DataParallel } from './data-parallel';
 import type { NamedWeightsOwner, StepReport, TrainStep, TrainableTokenizer } from './types';
 import { usageOfTokens } from '../metrics/codebook-usage';
 
@@ -29,6 +30,21 @@ export interface VqganStepOptions {
   /** Code counts per half, for the usage figure in step reports. */
   kAdj?: number;
   kNoun?: number;
+  /**
+   * Data-parallel workers (each runs this step on its share of the batch):
+   * gradients, loss scalars and the adaptive weight's last-layer gradients are
+   * averaged, EMA code statistics summed and the discriminator's BatchNorm
+   * running statistics averaged, so every rank applies the same update.
+   */
+  dataParallel?: DataParallel;
+}
+
+/** Means over the workers where there are some; else the same tensors (nothing new to dispose). */
+function meanOver(dp: DataParallel | undefined, tensors: Record<string, tf.Tensor>, keep: tf.Tensor[]): Record<string, tf.Tensor> {
+  if (dp == null) return tensors;
+  const got = dp.mean(tensors);
+  keep.push(...Object.values(got));
+  return got as Record<string, tf.Tensor>;
 }
 
 function nameVariables(groups: Array<[string, Record<string, tf.Variable>]>): Map<tf.Variable, string> {
@@ -61,7 +77,7 @@ function finite(x: number): boolean {
  * const same = await step.runAsync(batch, 1, 1235);
  */
 export function createVqganStep(options: VqganStepOptions): TrainStep {
-  const { model, discriminator: disc, perceptual, codebook } = options;
+  const { model, discriminator: disc, perceptual, codebook, dataParallel: dp } = options;
   const loss = resolveLossOptions(options.loss);
   const [beta1, beta2] = options.betas ?? [0.5, 0.9];
   const adamOptions = { learningRate: options.learningRate, beta1, beta2, epsilon: options.epsilon ?? 1e-8 };
@@ -86,6 +102,7 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
   const optG = new NamedAdam(genVars, adamOptions);
   const discVars = disc != null ? named(disc.trainableVariables(), 'discriminator') : {};
   const optD = disc != null ? new NamedAdam(discVars, adamOptions) : undefined;
+  const discBuffers = Object.fromEntries(Object.entries(disc?.namedWeights() ?? {}).filter(([, v]) => !v.trainable));
 
   const byName = (grads: tf.NamedTensorMap, vars: Record<string, tf.Variable>): Record<string, tf.Tensor> => {
     const out: Record<string, tf.Tensor> = {};
@@ -113,7 +130,9 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
       if (parts.perceptual != null) kept.push(tf.keep(parts.perceptual));
       return tf.add(parts.rec, tf.mul(out.quantLoss, loss.codebookWeight)) as tf.Scalar;
     }, genList);
-    const [recon, l1, quant, tokens, perc] = kept;
+    const [recon, tokens] = [kept[0], kept[3]];
+    const scalars = meanOver(dp, { l1: kept[1], quant: kept[2], ...(kept[4] != null ? { perc: kept[4] } : {}) }, kept);
+    const { l1, quant, perc } = scalars;
     let b: { value: tf.Scalar; grads: tf.NamedTensorMap } | undefined;
     try {
       losses.l1 = (yield l1)[0];
@@ -130,8 +149,10 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
           const g = generatorLoss(disc.apply(out.reconstruction));
           return g;
         }, genList);
-        losses.gan = (yield b.value)[0];
-        const ratio = adaptiveWeightRatio(a.grads[model.lastLayerWeight().name], b.grads[model.lastLayerWeight().name], {
+        const last = model.lastLayerWeight().name;
+        const global = meanOver(dp, { gan: b.value, lastA: a.grads[last], lastB: b.grads[last] }, kept);
+        losses.gan = (yield global.gan)[0];
+        const ratio = adaptiveWeightRatio(global.lastA, global.lastB, {
           discWeight: loss.discWeight, maxWeight: loss.maxAdaptiveWeight,
         });
         try {
@@ -150,7 +171,8 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
         for (const [n, g] of Object.entries(gradsA)) {
           out[n] = gradsB?.[n] != null ? tf.add(g, tf.mul(gradsB[n], w)) : tf.clone(g);
         }
-        return out;
+        // One bucketed all-reduce of the combined gradients (w is already global).
+        return dp != null ? dp.mean(out) as Record<string, tf.Tensor> : out;
       });
       try {
         const sq = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
@@ -165,16 +187,19 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
       } finally {
         tf.dispose(grads);
       }
-      model.afterStep();
+      model.afterStep(dp?.sum);
       if (discOn && optD != null) {
         const d = tf.variableGrads(() => hingeDiscriminatorLoss(
           disc.apply(batch, { updateStats: true }),
           disc.apply(recon as tf.Tensor4D, { updateStats: true }),
         ), Object.values(discVars));
         try {
-          losses.disc = (yield d.value)[0];
+          const dGrads = byName(d.grads, discVars);
+          const global = meanOver(dp, { disc: d.value, ...dGrads }, kept);
+          losses.disc = (yield global.disc)[0];
           guard('discriminator loss', { disc: losses.disc }, step);
-          optD.apply(byName(d.grads, discVars));
+          optD.apply(dp != null ? Object.fromEntries(Object.keys(dGrads).map((n) => [n, global[n]])) : dGrads);
+          if (dp != null) averageVariables(discBuffers, dp);
         } finally {
           d.value.dispose();
           tf.dispose(d.grads);
