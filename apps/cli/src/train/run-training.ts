@@ -123,7 +123,7 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
     } catch (e) {
       throw new ConfigError(`--resume: cannot read the run's settings (${(e as Error).message.split('\n')[0]})`, { file: source.file('run.json'), cause: e });
     }
-    const last = parseCheckpointSidecar(readFileSync(join(run.checkpoints, 'last.json'), 'utf8'), join(run.checkpoints, 'last.json'));
+    const last = parseCheckpointSidecar(readFileSync(join(resumeFrom, 'last.json'), 'utf8'), join(resumeFrom, 'last.json'));
     const extend = flags.steps ?? (flags.epochs != null ? null : Math.max(recorded.train.steps, last.step));
     settings = { ...recorded, train: { ...recorded.train, steps: extend ?? recorded.train.steps }, epochs: flags.epochs ?? (flags.steps != null ? null : recorded.epochs) };
     const ignored = (['config', 'preset', 'data', 'prior', 'quantizer', 'transfer', 'batchSize', 'lr', 'seed', 'limit', 'background', 'discStart'] as const).filter((k) => flags[k] != null);
@@ -230,7 +230,7 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
       onStep: (e) => {
         events.push(e);
         if (primary) run.appendMetrics({ step: e.step, epoch: e.epoch, time: (Date.now() - started) / 1000, imagesPerSecond: e.imagesPerSecond * workers, ...e.losses, usageAdjective: e.usage?.adjective, usageNoun: e.usage?.noun });
-        progress.step(e);
+        progress.step(workers > 1 ? { ...e, imagesPerSecond: e.imagesPerSecond * workers } : e);
         if (stopRequested == null && Date.now() >= deadline && e.step < train.steps) stopRequested = 'time-limit';
         // Workers stop together, at the same step: any rank's reason stops all.
         const reason = job != null ? STOP_REASONS[job.agreeOnStop(STOP_REASONS.indexOf(stopRequested as (typeof STOP_REASONS)[number]))] : stopRequested;
