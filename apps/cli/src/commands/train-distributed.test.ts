@@ -64,13 +64,24 @@ describe.runIf(gloo)('vqct train, data-parallel on loopback (c10d, Gloo)', { tim
     const wa = weights('one', 3);
     const wb = weights('two', 3);
     expect(Object.keys(wb).sort()).toEqual(Object.keys(wa).sort());
+    // Weights: 1e-5 too, except where the true gradient is zero (a conv bias right before a
+    // GroupNorm of one channel per group, attention's k bias): there the gradient is float
+    // noise (~1e-8, Adam's first moment < 1e-6), and Adam, scale-free, turns any noise into
+    // steps of about lr, so such weights may differ by up to lr per step (2e-4 here).
+    const maxAbs = (d: ArrayLike<number>): number => { let m = 0; for (let j = 0; j < d.length; j++) m = Math.max(m, Math.abs(d[j])); return m; };
+    const noise = (name: string): boolean => wa[`opt.g.m.${name}`] != null && maxAbs(wa[`opt.g.m.${name}`].data as Float32Array) < 1e-6;
     let worst = 0;
+    let worstNoise = 0;
     for (const [name, t] of Object.entries(wa)) {
       const x = t.data as Float32Array;
       const y = wb[name].data as Float32Array;
-      for (let j = 0; j < x.length; j++) worst = Math.max(worst, Math.abs(x[j] - y[j]));
+      let d = 0;
+      for (let j = 0; j < x.length; j++) d = Math.max(d, Math.abs(x[j] - y[j]));
+      if (noise(name)) worstNoise = Math.max(worstNoise, d);
+      else worst = Math.max(worst, d);
     }
     expect(worst).toBeLessThan(1e-5);
+    expect(worstNoise).toBeLessThan(3 * 2 * 2e-4);
   });
 
   // One job checks both sides: the surviving worker fails on its own (its collective
