@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@vqct/core';
-import type { LaunchEnv, ProcessGroup } from '@vqct/backend-torch';
+import type { LaunchEnv } from '@vqct/backend-torch';
 import type { DataParallel } from '@vqct/vq';
 
 /** This worker's place in a data-parallel `vqct train` job, and its collectives. */
@@ -22,7 +22,8 @@ export async function launchEnvOfProcess(): Promise<LaunchEnv | null> {
   return launchEnv();
 }
 
-function named(pg: ProcessGroup, op: (ts: tf.Tensor[]) => tf.Tensor[]): (m: tf.NamedTensorMap) => tf.NamedTensorMap {
+/** A list collective as one over named tensors (same names out as in; the order is the map's, alike on every rank). */
+function named(op: (ts: tf.Tensor[]) => tf.Tensor[]): (m: tf.NamedTensorMap) => tf.NamedTensorMap {
   return (m) => {
     const keys = Object.keys(m);
     const got = op(keys.map((k) => m[k]));
@@ -43,9 +44,9 @@ export async function joinDataParallelJob(env: LaunchEnv, backendName: string): 
   const dataParallel: DataParallel = {
     rank: pg.rank,
     worldSize: pg.worldSize,
-    mean: named(pg, (ts) => pg.allReduceMean(ts)),
-    sum: named(pg, (ts) => pg.allReduceSum(ts)),
-    broadcast: named(pg, (ts) => pg.broadcast(ts, 0)),
+    mean: named((ts) => pg.allReduceMean(ts)),
+    sum: named((ts) => pg.allReduceSum(ts)),
+    broadcast: named((ts) => pg.broadcast(ts, 0)),
   };
   return {
     env,
