@@ -13,7 +13,7 @@ export { FeaturePerceptualDistance, MOBILENET_V2_TAPS } from './losses/perceptua
 export { defaultLossOptions, resolveLossOptions } from './losses/options';
 export type { LossOptions, ResolvedLossOptions } from './losses/options';
 export { NamedAdam } from './train/adam';
-export { syncFromRankZero, averageVariables } from './train/data-parallel';
+export { syncFromRankZero } from './train/data-parallel';
 export type { DataParallel, TensorSum } from './train/data-parallel';
 export type { NamedAdamOptions } from './train/adam';
 export { createVqganStep } from './train/vqgan-step';

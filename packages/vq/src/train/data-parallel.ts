@@ -37,11 +37,3 @@ export function syncFromRankZero(vars: Record<string, tf.Variable>, dp: DataPara
   for (const [name, v] of Object.entries(vars)) v.assign(got[name]);
   tf.dispose(Object.values(got));
 }
-
-/** Replaces each variable by its mean over ranks (BatchNorm running statistics). */
-export function averageVariables(vars: Record<string, tf.Variable>, dp: DataParallel): void {
-  if (Object.keys(vars).length === 0) return;
-  const got = dp.mean(vars);
-  for (const [name, v] of Object.entries(vars)) v.assign(got[name]);
-  tf.dispose(Object.values(got));
-}

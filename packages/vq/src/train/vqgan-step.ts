@@ -8,7 +8,7 @@ import type { PatchDiscriminator } from '../losses/patch-discriminator';
 import type { PerceptualDistance } from '../losses/reconstruction';
 import { reconstructionLoss } from '../losses/reconstruction';
 import { NamedAdam } from './adam';
-import { averageVariables, type DataParallel } from './data-parallel';
+import type { DataParallel } from './data-parallel';
 import type { NamedWeightsOwner, StepReport, TrainStep, TrainableTokenizer } from './types';
 import { usageOfTokens } from '../metrics/codebook-usage';
 
@@ -34,7 +34,8 @@ export interface VqganStepOptions {
    * Data-parallel workers (each runs this step on its share of the batch):
    * gradients, loss scalars and the adaptive weight's last-layer gradients are
    * averaged, EMA code statistics summed and the discriminator's BatchNorm
-   * running statistics averaged, so every rank applies the same update.
+   * statistics taken over every worker's batch (SyncBatchNorm), so every rank
+   * applies the update of the whole batch.
    */
   dataParallel?: DataParallel;
 }
@@ -102,7 +103,6 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
   const optG = new NamedAdam(genVars, adamOptions);
   const discVars = disc != null ? named(disc.trainableVariables(), 'discriminator') : {};
   const optD = disc != null ? new NamedAdam(discVars, adamOptions) : undefined;
-  const discBuffers = Object.fromEntries(Object.entries(disc?.namedWeights() ?? {}).filter(([, v]) => !v.trainable));
 
   const byName = (grads: tf.NamedTensorMap, vars: Record<string, tf.Variable>): Record<string, tf.Tensor> => {
     const out: Record<string, tf.Tensor> = {};
@@ -146,7 +146,7 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
       if (discOn) {
         b = tf.variableGrads(() => {
           const out = model.forward(batch, { training: true, seed });
-          const g = generatorLoss(disc.apply(out.reconstruction));
+          const g = generatorLoss(disc.apply(out.reconstruction, { sum: dp?.sum }));
           return g;
         }, genList);
         const last = model.lastLayerWeight().name;
@@ -190,8 +190,8 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
       model.afterStep(dp?.sum);
       if (discOn && optD != null) {
         const d = tf.variableGrads(() => hingeDiscriminatorLoss(
-          disc.apply(batch, { updateStats: true }),
-          disc.apply(recon as tf.Tensor4D, { updateStats: true }),
+          disc.apply(batch, { updateStats: true, sum: dp?.sum }),
+          disc.apply(recon as tf.Tensor4D, { updateStats: true, sum: dp?.sum }),
         ), Object.values(discVars));
         try {
           const dGrads = byName(d.grads, discVars);
@@ -199,7 +199,6 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
           losses.disc = (yield global.disc)[0];
           guard('discriminator loss', { disc: losses.disc }, step);
           optD.apply(dp != null ? Object.fromEntries(Object.keys(dGrads).map((n) => [n, global[n]])) : dGrads);
-          if (dp != null) averageVariables(discBuffers, dp);
         } finally {
           d.value.dispose();
           tf.dispose(d.grads);
