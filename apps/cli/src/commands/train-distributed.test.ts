@@ -60,7 +60,7 @@ describe.runIf(gloo)('vqct train, data-parallel on loopback (c10d, Gloo)', { tim
     const a = metrics('one');
     const b = metrics('two');
     expect(b.map((m) => m.step)).toEqual([1, 2, 3]);
-    expect(a[2].gan).toBeGreaterThan(0);
+    expect(Number.isFinite(a[2].gan) && Number.isFinite(a[2].disc)).toBe(true); // the GAN ran at step 3
     for (const [i, m] of a.entries()) {
       for (const k of ['total', 'l1', 'codebook', 'adaptiveWeight', 'disc']) if (m[k] != null) expect(Math.abs(b[i][k] - m[k]) / Math.abs(m[k])).toBeLessThan(1e-5);
       if (m.gan != null) expect(Math.abs(b[i].gan - m.gan) / Math.abs(m.gan)).toBeLessThan(1e-4);
