@@ -13,6 +13,7 @@
 #include <vector>
 #include "convert.h"
 #include "distributed.h"
+#include "fused.h"
 #include "tensor-table.h"
 
 using namespace vqct;
@@ -171,6 +172,26 @@ Napi::Value Call(const Napi::CallbackInfo& info) {
   GUARD_END(schema.name() + (schema.overload_name().empty() ? "" : "." + schema.overload_name()))
 }
 
+/** fused(name, ids, scalars): one of native/fused.h's kernels; returns outputs as `call` does. */
+Napi::Value Fused(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string name = info[0].As<Napi::String>().Utf8Value();
+  GUARD_BEGIN
+  auto ids = info[1].As<Napi::Array>();
+  auto nums = info[2].As<Napi::Array>();
+  std::vector<at::Tensor> in;
+  for (uint32_t i = 0; i < ids.Length(); i++) in.push_back(table().get(ids.Get(i).As<Napi::Number>().Int32Value()));
+  std::vector<double> scalars;
+  for (uint32_t i = 0; i < nums.Length(); i++) scalars.push_back(nums.Get(i).As<Napi::Number>().DoubleValue());
+  c10::InferenceMode guard;
+  std::vector<double> out;
+  for (auto& t : runFused(name, in, scalars)) pushTensor(out, t, -1);
+  auto result = Napi::Array::New(env, out.size());
+  for (size_t i = 0; i < out.size(); i++) result.Set(static_cast<uint32_t>(i), Napi::Number::New(env, out[i]));
+  return result;
+  GUARD_END("fused " + name)
+}
+
 Napi::Value Memory(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto o = Napi::Object::New(env);
@@ -217,6 +238,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("op", Napi::Function::New(env, Op));
   exports.Set("schema", Napi::Function::New(env, Schema));
   exports.Set("call", Napi::Function::New(env, Call));
+  exports.Set("fused", Napi::Function::New(env, Fused));
   exports.Set("memory", Napi::Function::New(env, Memory));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("info", Napi::Function::New(env, Info));

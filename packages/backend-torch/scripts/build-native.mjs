@@ -77,7 +77,7 @@ function distributedFlags(torch) {
 function flagsFor(torch) {
   const isystem = torch.includeDirs.filter((d) => d !== '/usr/include').flatMap((d) => ['-isystem', d]);
   const cflags = [
-    '-std=c++17', '-O2', '-fPIC', '-fvisibility=hidden', '-fexceptions', '-Wno-unused-parameter',
+    '-std=c++17', '-O3', '-ffp-contract=off', '-fPIC', '-fvisibility=hidden', '-fexceptions', '-Wno-unused-parameter',
     `-D_GLIBCXX_USE_CXX11_ABI=${torch.cxx11Abi}`, '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS',
     // Where no node_modules is (the GPU check), VQCT_NODE_API_HEADERS / VQCT_NODE_ADDON_API name the headers.
     '-I', process.env.VQCT_NODE_API_HEADERS ?? require('node-api-headers').include_dir,

@@ -164,14 +164,23 @@ export class TorchBackend extends KernelBackend {
   /** Runs an op; every output is a temporary of the current kernel. */
   runAll(op: Op, args: unknown[], cast?: DataType): NativeTensor[] {
     const flat = this.native.call(op.resolve(this.native), args, cast == null ? -1 : CAST_CODES[cast] ?? -1);
-    const outs = decode(flat);
+    return this.adopt(decode(flat), `torch op ${op.qualified}`);
+  }
+
+  /** Makes native outputs temporaries of the current kernel. */
+  private adopt(outs: NativeTensor[], what: string): NativeTensor[] {
     const scope = this.scopes[this.scopes.length - 1];
     if (scope == null) {
-      for (const o of outs) this.native.dispose(o.id);
-      throw new Error(`torch op ${op.qualified} called outside a kernel`);
+      for (const o of outs) if (o.id >= 0) this.native.dispose(o.id);
+      throw new Error(`${what} called outside a kernel`);
     }
     for (const o of outs) if (o.id >= 0) scope.add(o.id);
     return outs;
+  }
+
+  /** Runs a native fused kernel (native/fused.h; CPU float32); outputs are temporaries. */
+  fused(name: string, ids: number[], scalars: number[]): NativeTensor[] {
+    return this.adopt(decode(this.native.fused(name, ids, scalars)), `fused kernel ${name}`);
   }
 
   /** Runs an op with one output (a temporary). */

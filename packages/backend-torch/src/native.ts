@@ -26,6 +26,8 @@ export interface TorchNative {
   op(name: string, overload: string): number;
   schema(handle: number): string;
   call(handle: number, args: unknown[], cast?: number): number[];
+  /** One of native/fused.h's CPU float32 kernels, by name; outputs as `call` returns them. */
+  fused(name: string, ids: number[], scalars: number[]): number[];
   memory(): { numTensors: number; numBytes: number };
   setThreads(n: number): number;
   info(): TorchInfo;

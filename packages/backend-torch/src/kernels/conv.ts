@@ -38,11 +38,32 @@ function weightOf(b: TorchBackend, filter: number, shape: number[], depthwise: b
   return b.t(RESHAPE, b.t(PERMUTE, filter, [2, 3, 0, 1]), [c * m, 1, h, w]);
 }
 
+/** A 1x1, stride-1, unpadded, undilated dense conv: on NHWC data, a matrix product. */
+function pointwise(info: ConvInfo, depthwise: boolean): boolean {
+  const p = info.padInfo;
+  return !depthwise && info.filterHeight === 1 && info.filterWidth === 1 && info.strideHeight === 1 && info.strideWidth === 1
+    && info.dilationHeight === 1 && info.dilationWidth === 1 && p.top === 0 && p.bottom === 0 && p.left === 0 && p.right === 0;
+}
+
+/** [N, H, W, C] as [N*H*W, C] (a view). */
+const rows = (b: TorchBackend, id: number, c: number): number => b.t(RESHAPE, id, [-1, c]);
+
+function pointwiseForward(b: TorchBackend, x: TensorInfo, filter: TensorInfo, info: ConvInfo, flatBias: number | null): number {
+  const w = b.t(RESHAPE, b.input(filter), [info.inChannels, info.outChannels]);
+  const xr = rows(b, b.input(x), info.inChannels);
+  const y = flatBias != null ? b.t(aten('addmm'), flatBias, xr, w) : b.t(aten('mm'), xr, w);
+  return b.t(RESHAPE, y, [info.batchSize, info.outHeight, info.outWidth, info.outChannels]);
+}
+
 function forward(b: TorchBackend, x: TensorInfo, filter: TensorInfo, info: ConvInfo, depthwise: boolean, bias?: TensorInfo): number {
+  const flatBias = bias != null && bias.shape.length <= 1 && (bias.shape[0] ?? 1) === info.outChannels;
+  if (pointwise(info, depthwise)) {
+    const y = pointwiseForward(b, x, filter, info, flatBias ? b.t(RESHAPE, b.input(bias), [info.outChannels]) : null);
+    return bias != null && !flatBias ? b.t(aten('add.Tensor'), y, b.input(bias)) : y;
+  }
   const { id, padding } = paddedInput(b, b.input(x), info);
   const w = weightOf(b, b.input(filter), filter.shape, depthwise);
   const groups = depthwise ? info.inChannels : 1;
-  const flatBias = bias != null && bias.shape.length <= 1 && (bias.shape[0] ?? 1) === info.outChannels;
   const biasId = flatBias ? b.t(RESHAPE, b.input(bias), [info.outChannels]) : null;
   const y = nhwc(b, b.t(CONV, id, w, biasId, [info.strideHeight, info.strideWidth], padding, [info.dilationHeight, info.dilationWidth], groups));
   return bias != null && !flatBias ? b.t(aten('add.Tensor'), y, b.input(bias)) : y;
@@ -55,6 +76,11 @@ function forward(b: TorchBackend, x: TensorInfo, filter: TensorInfo, info: ConvI
  * cropped to tfjs's padding.
  */
 function backpropInput(b: TorchBackend, dy: TensorInfo, filter: TensorInfo, info: ConvInfo, depthwise: boolean): TensorInfo {
+  if (pointwise(info, depthwise)) {
+    const w = b.t(RESHAPE, b.input(filter), [info.inChannels, info.outChannels]);
+    const dx = b.t(aten('mm'), rows(b, b.input(dy), info.outChannels), b.t(aten('t'), w));
+    return outputNhwc(b, b.t(RESHAPE, dx, [info.batchSize, info.inHeight, info.inWidth, info.inChannels]));
+  }
   const w = weightOf(b, b.input(filter), filter.shape, depthwise);
   const groups = depthwise ? info.inChannels : 1;
   const dyN = inputNchw(b, dy);
@@ -76,6 +102,10 @@ function backpropInput(b: TorchBackend, dy: TensorInfo, filter: TensorInfo, info
 
 /** dW of a conv: ATen's convolution_backward with only the weight grad asked for. */
 function backpropFilter(b: TorchBackend, x: TensorInfo, dy: TensorInfo, info: ConvInfo, filterShape: number[], depthwise: boolean): TensorInfo {
+  if (pointwise(info, depthwise)) {
+    const dw = b.t(aten('mm'), b.t(aten('t'), rows(b, b.input(x), info.inChannels)), rows(b, b.input(dy), info.outChannels));
+    return outputNhwc(b, b.t(RESHAPE, dw, filterShape));
+  }
   const { id, padding } = paddedInput(b, b.input(x), info);
   const dyN = inputNchw(b, dy);
   const [h, w, i, o] = filterShape;

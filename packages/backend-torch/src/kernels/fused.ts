@@ -19,8 +19,18 @@ function groupNormForward(b: TorchBackend, x: TensorInfo, gamma: TensorInfo, bet
   return [xn, y.id, mean.id, rstd.id];
 }
 
+/** CPU float32: native loops over the NHWC data (native/fused.cc); elsewhere ATen ops. */
+/** VQCT_TORCH_FUSED_LOOPS=0 takes the ATen path on CPU too (for comparing the two). */
+const nativeLoops = (b: TorchBackend, ...ts: TensorInfo[]): boolean =>
+  b.device === 'cpu' && process.env.VQCT_TORCH_FUSED_LOOPS !== '0' && ts.every((t) => t.dtype === 'float32');
+
 const groupNorm = kernel('VqctGroupNorm', (b, { x, gamma, beta }, attrs) => {
   const a = attrs as unknown as NormAttrs;
+  if (nativeLoops(b, x, gamma, beta)) {
+    const [z, mean, rstd] = b.fused('group_norm_nhwc', [b.input(x), b.input(gamma), b.input(beta)], [a.groups, a.epsilon]);
+    const y = a.swish ? b.temp(aten('silu'), [z.id]) : z;
+    return [b.output(y, 'float32'), a.swish ? b.output(z, 'float32') : b.alias(b.output(z, 'float32'), x.shape), b.output(mean, 'float32'), b.output(rstd, 'float32')];
+  }
   const [, y, mean, rstd] = groupNormForward(b, x, gamma, beta, a);
   const out = a.swish ? b.t(aten('silu'), y) : y;
   return [outputFromNchw(b, out), outputFromNchw(b, y), b.output(b.temp(aten('clone'), [mean]), 'float32'), b.output(b.temp(aten('clone'), [rstd]), 'float32')];
@@ -28,6 +38,11 @@ const groupNorm = kernel('VqctGroupNorm', (b, { x, gamma, beta }, attrs) => {
 
 const groupNormGrad = kernel('VqctGroupNormGrad', (b, { dy, x, gamma, normalized, mean, rstd }, attrs) => {
   const a = attrs as unknown as NormAttrs;
+  if (nativeLoops(b, dy, x, gamma, normalized)) {
+    const dz = a.swish ? b.t(aten('silu_backward'), b.input(dy), b.input(normalized)) : b.input(dy);
+    const outs = b.fused('group_norm_nhwc_backward', [dz, b.input(x), b.input(gamma), b.input(mean), b.input(rstd)], [a.groups]);
+    return outs.map((o) => b.output(o, 'float32'));
+  }
   const [n, h, w, c] = x.shape;
   const xn = inputNchw(b, x);
   let g = inputNchw(b, dy);
@@ -47,6 +62,10 @@ interface AdamAttrs { learningRate: number; beta1: number; beta2: number; epsilo
 /** NamedAdam's update, op for op (same rounding as its composed version on this backend). */
 const adam = kernel('VqctAdam', (b, { param, m, v, grad, c1, c2 }, attrs) => {
   const { learningRate, beta1, beta2, epsilon } = attrs as unknown as AdamAttrs;
+  if (nativeLoops(b, param, m, v, grad)) {
+    const outs = b.fused('adam', [b.input(param), b.input(m), b.input(v), b.input(grad), b.input(c1), b.input(c2)], [learningRate, beta1, beta2, epsilon]);
+    return outs.map((o) => b.output(o, 'float32'));
+  }
   const MUL = aten('mul.Scalar');
   const ADD = aten('add.Tensor');
   const g = b.input(grad);

@@ -68,6 +68,27 @@ export class Decoder {
 
   /** @param z [b, h, w, zChannels] @returns [b, h*f, w*f, outChannels] */
   apply(z: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    return tf.tidy(() => this.convOut.apply(this.trunk(z, ctx)));
+  }
+
+  /**
+   * Like `apply`, also returning the final conv's input (after norm_out and
+   * swish), from which the adaptive GAN weight takes last-layer gradients.
+   */
+  applyKeepingLastInput(z: tf.Tensor4D, ctx: ForwardContext): { out: tf.Tensor4D; lastInput: tf.Tensor4D } {
+    return tf.tidy(() => {
+      const lastInput = this.trunk(z, ctx);
+      return { out: this.convOut.apply(lastInput), lastInput };
+    });
+  }
+
+  /** d/d(kernel) of sum(conv_out(input) * dy): the last layer's weight gradient for an upstream dy. */
+  lastLayerWeightGrad(input: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor4D {
+    return this.convOut.kernelGrad(input, dy);
+  }
+
+  /** Everything before conv_out: [b, h*f, w*f, blockIn]. */
+  private trunk(z: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     return tf.tidy(() => {
       let h = this.convIn.apply(z);
       h = this.mid.block1.apply(h, ctx);
@@ -80,7 +101,7 @@ export class Decoder {
         });
         if (level.upsample) h = level.upsample.apply(h);
       }
-      return this.convOut.apply(this.normOut.applySwish(h));
+      return this.normOut.applySwish(h);
     });
   }
 }

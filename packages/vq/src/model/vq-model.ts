@@ -18,6 +18,8 @@ export interface VqModelForwardOptions {
   training: boolean;
   /** Seeds dropout (res blocks and the codebook source) for this step. */
   seed?: number;
+  /** Also return the decoder's last-layer input (for the one-pass adaptive GAN weight). */
+  keepLastLayerInput?: boolean;
 }
 
 /** One forward pass; new tensors owned by the caller. */
@@ -29,6 +31,8 @@ export type VqModelForward = {
   parts: { adjective: tf.Scalar; noun: tf.Scalar };
   /** int32 [b, h/f, w/f, k+1] */
   tokens: tf.Tensor4D;
+  /** [b, h, w, ch] before conv_out; only with `keepLastLayerInput`. */
+  lastLayerInput?: tf.Tensor4D;
 };
 
 export interface CreateVqModelOptions {
@@ -114,12 +118,10 @@ export class VqModel {
     return tf.tidy(() => {
       const ctx = forwardContext(options.training, options.seed);
       const q = this.quantizer.quantize(this.quantInput(images, ctx), options);
-      return {
-        reconstruction: this.decode(q.quantized, ctx),
-        quantLoss: q.loss,
-        parts: q.parts,
-        tokens: q.tokens,
-      };
+      const out = { quantLoss: q.loss, parts: q.parts, tokens: q.tokens };
+      if (options.keepLastLayerInput !== true) return { ...out, reconstruction: this.decode(q.quantized, ctx) };
+      const d = this.decoder.applyKeepingLastInput(this.postQuantConv.apply(q.quantized), ctx);
+      return { ...out, reconstruction: d.out, lastLayerInput: d.lastInput };
     });
   }
 
@@ -160,6 +162,11 @@ export class VqModel {
   /** The decoder's final conv kernel [3, 3, ch, outChannels] (for the adaptive GAN weight). */
   lastLayerWeight(): tf.Variable {
     return this.decoder.lastLayerWeight;
+  }
+
+  /** The last layer's kernel gradient of sum(conv_out(input) * dy); caller owns it. */
+  lastLayerWeightGrad(input: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor {
+    return this.decoder.lastLayerWeightGrad(input, dy);
   }
 
   /** Every variable the model owns (EMA buffers too), by stable name, e.g. `encoder.down.0.block.0.conv1.kernel`. Not the codebook source's. */

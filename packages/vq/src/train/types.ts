@@ -6,15 +6,23 @@ import type { TensorSum } from './data-parallel';
  * satisfies it. Kept structural so training can be tested with any model.
  */
 export interface TrainableTokenizer {
-  forward(images: tf.Tensor4D, options: { training: boolean; seed?: number }): {
+  forward(images: tf.Tensor4D, options: { training: boolean; seed?: number; keepLastLayerInput?: boolean }): {
     reconstruction: tf.Tensor4D;
     quantLoss: tf.Scalar;
     /** int32 [b, h', w', k + 1]: k adjective indices then the noun index. */
     tokens: tf.Tensor;
+    /** The final layer's input, when `keepLastLayerInput` is set. */
+    lastLayerInput?: tf.Tensor4D;
   };
   trainableVariables(): tf.Variable[];
   /** The decoder's final conv kernel (for the adaptive GAN weight). */
   lastLayerWeight(): tf.Variable;
+  /**
+   * The gradient w.r.t. `lastLayerWeight()` of sum(lastLayer(input) * dy), where
+   * `input` is the forward's `lastLayerInput`: with it the step takes the adaptive
+   * GAN weight's two last-layer gradients without a second generator pass.
+   */
+  lastLayerWeightGrad(input: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor;
   /** Every variable of the model under stable names. */
   namedWeights(): Record<string, tf.Variable>;
   /** Called after each optimizer step (EMA updates, codebook cache invalidation); `sum` totals EMA statistics over data-parallel workers. */

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, NumericError } from '@vqct/core';
-import { adaptiveWeightRatio } from '../losses/adaptive-weight';
-import { generatorLoss, hingeDiscriminatorLoss } from '../losses/hinge';
+import { hingeDiscriminatorLoss } from '../losses/hinge';
 import type { LossOptions } from '../losses/options';
 import { resolveLossOptions } from '../losses/options';
 import type { PatchDiscriminator } from '../losses/patch-discriminator';
@@ -9,6 +8,7 @@ import type { PerceptualDistance } from '../losses/reconstruction';
 import { reconstructionLoss } from '../losses/reconstruction';
 import { NamedAdam } from './adam';
 import type { DataParallel } from './data-parallel';
+import { createGanHead, type GanHead } from './gan-head';
 import type { NamedWeightsOwner, StepReport, TrainStep, TrainableTokenizer } from './types';
 import { usageOfTokens } from '../metrics/codebook-usage';
 
@@ -40,12 +40,12 @@ export interface VqganStepOptions {
   dataParallel?: DataParallel;
 }
 
-/** Means over the workers where there are some; else the same tensors (nothing new to dispose). */
-function meanOver(dp: DataParallel | undefined, tensors: Record<string, tf.Tensor>, keep: tf.Tensor[]): Record<string, tf.Tensor> {
+/** Means over the workers where there are some (new tensors, pushed to `owned`); else the same tensors. */
+function meanOver<T extends Record<string, tf.Tensor>>(dp: DataParallel | undefined, tensors: T, owned: tf.Tensor[]): T {
   if (dp == null) return tensors;
   const got = dp.mean(tensors);
-  keep.push(...Object.values(got));
-  return got as Record<string, tf.Tensor>;
+  owned.push(...Object.values(got));
+  return got as T;
 }
 
 function nameVariables(groups: Array<[string, Record<string, tf.Variable>]>): Map<tf.Variable, string> {
@@ -66,8 +66,9 @@ function finite(x: number): boolean {
  * then (from discStart on) a discriminator update on the hinge loss, each with
  * its own Adam (betas 0.5, 0.9). The adaptive weight w needs the last layer's
  * gradient of rec and of g separately; tfjs has no partial backward like
- * `torch.autograd.grad`, so once the discriminator is on, the generator pass
- * runs twice (rec+quant, then g) and the gradients are combined as A + w * B.
+ * `torch.autograd.grad`, so once the discriminator is on a GAN head
+ * (gan-head.ts) takes both at the reconstruction inside the one backward pass
+ * and sends d rec + w * d g on through the generator (one generator pass).
  * Before discStart the discriminator is neither evaluated nor updated.
  * A non-finite loss or gradient throws NumericError before any weight changes.
  *
@@ -115,105 +116,104 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
     }
   };
 
+  // Pass A: the generator's loss, one forward and one backward. From discStart on,
+  // the GAN head (gan-head.ts) takes the adaptive weight inside the backward pass.
+  function generatorPass(batch: tf.Tensor4D, seed: number, head: GanHead | undefined) {
+    let kept: tf.Tensor[] = [];
+    let parts: { l1?: tf.Scalar; perceptual?: tf.Scalar } = {};
+    const a = tf.variableGrads(() => {
+      const out = model.forward(batch, { training: true, seed, keepLastLayerInput: head != null });
+      kept = [tf.keep(out.reconstruction), tf.keep(out.quantLoss), tf.keep(out.tokens)];
+      const quant = tf.mul(out.quantLoss, loss.codebookWeight);
+      if (head != null) return tf.add(head.apply(out.reconstruction, out.lastLayerInput as tf.Tensor4D), quant) as tf.Scalar;
+      const rec = reconstructionLoss(batch, out.reconstruction, perceptual, loss.perceptualWeight);
+      parts = { l1: tf.keep(rec.l1), perceptual: rec.perceptual != null ? tf.keep(rec.perceptual) : undefined };
+      return tf.add(rec.rec, quant) as tf.Scalar;
+    }, genList);
+    const [recon, quant, tokens] = kept as [tf.Tensor4D, tf.Scalar, tf.Tensor];
+    const values = head != null ? head.values() : parts;
+    const dispose = (): void => {
+      a.value.dispose();
+      tf.dispose(a.grads);
+      tf.dispose([...kept, ...[parts.l1, parts.perceptual].filter((t): t is tf.Scalar => t != null)]);
+    };
+    return { grads: a.grads, recon, quant, tokens, l1: values.l1 as tf.Scalar, perceptual: values.perceptual, dispose };
+  }
+
   // The step is written once, as a generator that yields each scalar it must read
   // back; `run` reads them synchronously, `runAsync` with `await data()` (GPU backends).
   function* steps(batch: tf.Tensor4D, step: number, seed: number): Generator<tf.Tensor, StepReport, ReadValues> {
     const discOn = disc != null && step >= loss.discStart;
     const losses: Record<string, number> = {};
     let usage: StepReport['usage'];
-    // Pass A: rec + codebookWeight * quant; kept: reconstruction, scalars, tokens.
-    let kept: tf.Tensor[] = [];
-    const a = tf.variableGrads(() => {
-      const out = model.forward(batch, { training: true, seed });
-      const parts = reconstructionLoss(batch, out.reconstruction, perceptual, loss.perceptualWeight);
-      kept = [tf.keep(out.reconstruction), tf.keep(parts.l1), tf.keep(out.quantLoss), tf.keep(out.tokens)];
-      if (parts.perceptual != null) kept.push(tf.keep(parts.perceptual));
-      return tf.add(parts.rec, tf.mul(out.quantLoss, loss.codebookWeight)) as tf.Scalar;
-    }, genList);
-    const [recon, tokens] = [kept[0], kept[3]];
-    const scalars = meanOver(dp, { l1: kept[1], quant: kept[2], ...(kept[4] != null ? { perc: kept[4] } : {}) }, kept);
-    const { l1, quant, perc } = scalars;
-    let b: { value: tf.Scalar; grads: tf.NamedTensorMap } | undefined;
+    const head = discOn ? createGanHead({
+      batch, perceptual, perceptualWeight: loss.perceptualWeight, discriminator: disc, model,
+      discWeight: loss.discWeight, maxAdaptiveWeight: loss.maxAdaptiveWeight, dataParallel: dp,
+    }) : undefined;
+    let pass: ReturnType<typeof generatorPass> | undefined;
+    const owned: tf.Tensor[] = [];
     try {
-      losses.l1 = (yield l1)[0];
-      losses.codebook = (yield quant)[0];
-      if (perc != null) losses.perceptual = (yield perc)[0];
-      losses.rec = losses.l1 + (perc != null ? loss.perceptualWeight * (losses.perceptual ?? 0) : 0);
+      pass = generatorPass(batch, seed, head);
+      // Every rank reads the losses of the whole batch (metrics, NaN guard, decisions alike).
+      const scalars: { l1: tf.Tensor; quant: tf.Tensor; perceptual?: tf.Tensor; gan?: tf.Tensor } = meanOver(dp, {
+        l1: pass.l1, quant: pass.quant, ...(pass.perceptual != null ? { perceptual: pass.perceptual } : {}), ...(head != null ? { gan: head.values().gan } : {}),
+      }, owned);
+      losses.l1 = (yield scalars.l1)[0];
+      losses.codebook = (yield scalars.quant)[0];
+      if (scalars.perceptual != null) losses.perceptual = (yield scalars.perceptual)[0];
+      losses.rec = losses.l1 + (pass.perceptual != null ? loss.perceptualWeight * (losses.perceptual ?? 0) : 0);
       if (options.kAdj != null && options.kNoun != null) {
-        usage = usageOfTokens(yield tokens, tokens.shape[tokens.shape.length - 1], options.kAdj, options.kNoun);
+        usage = usageOfTokens(yield pass.tokens, pass.tokens.shape[pass.tokens.shape.length - 1], options.kAdj, options.kNoun);
       }
       let w = 0;
-      if (discOn) {
-        b = tf.variableGrads(() => {
-          const out = model.forward(batch, { training: true, seed });
-          const g = generatorLoss(disc.apply(out.reconstruction, { sum: dp?.sum }));
-          return g;
-        }, genList);
-        const last = model.lastLayerWeight().name;
-        const global = meanOver(dp, { gan: b.value, lastA: a.grads[last], lastB: b.grads[last] }, kept);
-        losses.gan = (yield global.gan)[0];
-        const ratio = adaptiveWeightRatio(global.lastA, global.lastB, {
-          discWeight: loss.discWeight, maxWeight: loss.maxAdaptiveWeight,
-        });
-        try {
-          w = (yield ratio)[0] * loss.discWeight;
-        } finally {
-          ratio.dispose();
-        }
+      if (head != null && scalars.gan != null) {
+        losses.gan = (yield scalars.gan)[0];
+        w = (yield head.values().ratio)[0] * loss.discWeight; // from the averaged last-layer gradients: the same on every rank
         losses.adaptiveWeight = w;
       }
       losses.total = losses.rec + w * (losses.gan ?? 0) + loss.codebookWeight * losses.codebook;
       guard('generator loss', losses, step);
-      const gradsA = byName(a.grads, genVars);
-      const gradsB = b != null ? byName(b.grads, genVars) : undefined;
-      const grads = tf.tidy(() => {
-        const out: Record<string, tf.Tensor> = {};
-        for (const [n, g] of Object.entries(gradsA)) {
-          out[n] = gradsB?.[n] != null ? tf.add(g, tf.mul(gradsB[n], w)) : tf.clone(g);
-        }
-        // One bucketed all-reduce of the combined gradients (w is already global).
-        return dp != null ? dp.mean(out) as Record<string, tf.Tensor> : out;
-      });
+      // One bucketed all-reduce of the gradients before Adam (w is already global).
+      const grads = meanOver(dp, byName(pass.grads, genVars), owned);
+      // One finiteness check over every gradient: a NaN or an infinity anywhere makes the sum non-finite.
+      const total = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(g))));
+      let sum: number;
       try {
-        const sq = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
-        let gn: number;
-        try {
-          gn = (yield sq)[0];
-        } finally {
-          sq.dispose();
-        }
-        guard('generator gradient', { norm: gn }, step);
-        optG.apply(grads);
+        sum = (yield total)[0];
       } finally {
-        tf.dispose(grads);
+        total.dispose();
       }
+      guard('generator gradient', { sum }, step);
+      optG.apply(grads);
       model.afterStep(dp?.sum);
-      if (discOn && optD != null) {
-        const d = tf.variableGrads(() => hingeDiscriminatorLoss(
-          disc.apply(batch, { updateStats: true, sum: dp?.sum }),
-          disc.apply(recon as tf.Tensor4D, { updateStats: true, sum: dp?.sum }),
-        ), Object.values(discVars));
-        try {
-          const dGrads = byName(d.grads, discVars);
-          const global = meanOver(dp, { disc: d.value, ...dGrads }, kept);
-          losses.disc = (yield global.disc)[0];
-          guard('discriminator loss', { disc: losses.disc }, step);
-          optD.apply(dp != null ? Object.fromEntries(Object.keys(dGrads).map((n) => [n, global[n]])) : dGrads);
-        } finally {
-          d.value.dispose();
-          tf.dispose(d.grads);
-        }
-      }
+      if (discOn && optD != null) losses.disc = yield* discriminatorUpdate(batch, pass.recon, step);
     } finally {
-      a.value.dispose();
-      tf.dispose(a.grads);
-      if (b != null) {
-        b.value.dispose();
-        tf.dispose(b.grads);
-      }
-      tf.dispose(kept);
+      pass?.dispose();
+      head?.dispose();
+      tf.dispose(owned);
     }
     return { losses, usage };
+  }
+
+  // The discriminator's hinge update on the real batch and the (fixed) reconstruction.
+  function* discriminatorUpdate(batch: tf.Tensor4D, recon: tf.Tensor4D, step: number): Generator<tf.Tensor, number, ReadValues> {
+    const d = tf.variableGrads(() => hingeDiscriminatorLoss(
+      (disc as PatchDiscriminator).apply(batch, { updateStats: true, sum: dp?.sum }),
+      (disc as PatchDiscriminator).apply(recon, { updateStats: true, sum: dp?.sum }),
+    ), Object.values(discVars));
+    const owned: tf.Tensor[] = [];
+    try {
+      const global = meanOver(dp, { disc: d.value, ...byName(d.grads, discVars) }, owned);
+      const { disc: discLoss, ...grads } = global;
+      const value = (yield discLoss)[0];
+      guard('discriminator loss', { disc: value }, step);
+      (optD as NamedAdam).apply(grads);
+      return value;
+    } finally {
+      d.value.dispose();
+      tf.dispose(d.grads);
+      tf.dispose(owned);
+    }
   }
 
   function run(batch: tf.Tensor4D, step: number, seed: number): StepReport {

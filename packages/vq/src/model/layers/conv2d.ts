@@ -42,4 +42,13 @@ export class Conv2d {
       bias: this.bias,
     });
   }
+
+  /**
+   * The kernel's gradient of sum(apply(x) * dy) (a Conv2DBackpropFilter; the bias
+   * and x get none). Caller owns the tensor.
+   * @param x [b, h, w, in] @param dy [b, h', w', out] @returns [k, k, in, out]
+   */
+  kernelGrad(x: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor4D {
+    return tf.tidy(() => tf.grad((k) => tf.sum(tf.mul(tf.conv2d(x, k as tf.Tensor4D, this.stride, this.pad), dy)))(this.kernel) as tf.Tensor4D);
+  }
 }

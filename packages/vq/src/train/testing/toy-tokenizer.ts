@@ -23,7 +23,7 @@ export function createToyTokenizer(channels: number, seed = 1): TrainableTokeniz
   };
   let steps = 0;
   return {
-    forward(images) {
+    forward(images, options) {
       const [, h, w] = images.shape;
       const z = tf.tanh(tf.add(tf.conv2d(images, vars['enc.kernel'] as tf.Tensor4D, 2, 'same'), vars['enc.bias']));
       const up = tf.image.resizeNearestNeighbor(z as tf.Tensor4D, [h, w]);
@@ -31,10 +31,11 @@ export function createToyTokenizer(channels: number, seed = 1): TrainableTokeniz
       const quantLoss = tf.mul(tf.mean(tf.square(z)), 0.01) as tf.Scalar;
       const arg = tf.argMax(z, -1);
       const tokens = tf.stack([arg, tf.sub(tf.scalar(3, 'int32'), arg), arg], -1);
-      return { reconstruction, quantLoss, tokens };
+      return { reconstruction, quantLoss, tokens, ...(options.keepLastLayerInput === true ? { lastLayerInput: up } : {}) };
     },
     trainableVariables: () => Object.values(vars),
     lastLayerWeight: () => vars['dec.kernel'],
+    lastLayerWeightGrad: (input, dy) => tf.grad((k) => tf.sum(tf.mul(tf.conv2d(input, k as tf.Tensor4D, 1, 'same'), dy)))(vars['dec.kernel']),
     namedWeights: () => ({ ...vars }),
     afterStep: () => { steps += 1; },
     dispose: () => tf.dispose(Object.values(vars)),
