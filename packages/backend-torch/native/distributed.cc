@@ -47,7 +47,14 @@ std::unique_ptr<Group>& group() {
   return g;
 }
 
+/** Why the last group ended, when a collective failed (it was let go, see waitAll). */
+std::string& failedBefore() {
+  static std::string why;
+  return why;
+}
+
 Group& requireGroup(const char* what) {
+  if (!group() && !failedBefore().empty()) throw std::runtime_error(std::string(what) + ": the process group failed earlier (" + failedBefore() + ")");
   if (!group()) throw std::runtime_error(std::string(what) + ": no process group (call initProcessGroup first)");
   return *group();
 }
@@ -87,8 +94,14 @@ void waitAll(const Group& g, std::vector<c10::intrusive_ptr<c10d::Work>>& works,
   try {
     for (auto& w : works) w->wait(g.timeout);
   } catch (const std::exception& e) {
-    throw std::runtime_error(whereOf(g, op) + " failed (a peer died, or did not join within " +
-                             std::to_string(g.timeout.count() / 1000) + " s): " + messageOf(e));
+    std::string message = whereOf(g, op) + " failed (a peer died, or did not join within " +
+                          std::to_string(g.timeout.count() / 1000) + " s): " + messageOf(e);
+    // A group whose peer is gone can block for good in its destructor (Gloo joins its
+    // worker threads, which may wait on the dead pair): let it go instead, so that this
+    // process can report the error and exit. Later calls say there is no group.
+    (void)group().release();
+    failedBefore() = message;
+    throw std::runtime_error(message);
   }
 }
 
@@ -168,6 +181,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   std::chrono::milliseconds timeout(o.Get("timeoutMs").As<Napi::Number>().Int64Value());
   std::string backend = o.Get("backend").As<Napi::String>().Utf8Value();
   if (group()) throw std::runtime_error("a process group already exists in this process (destroy it first)");
+  failedBefore().clear();
   auto g = std::make_unique<Group>();
   g->rank = rank;
   g->size = size;

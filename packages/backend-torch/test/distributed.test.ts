@@ -85,5 +85,6 @@ describe.runIf(gloo && existsSync(DIST))('c10d collectives on loopback (2 proces
     expect(Date.now() - t0).toBeLessThan(30_000);
     expect(s0.code).toBe('E_DISTRIBUTED');
     expect(s0.error).toMatch(/all-reduce \(sum\) on rank 0 of 2 failed \(a peer died, or did not join within 2 s\)/);
+    expect(s0.after).toMatch(/^barrier: the process group failed earlier \(all-reduce \(sum\) on rank 0 of 2 failed/);
   });
 });

@@ -10,8 +10,9 @@ const job = launchEnv();
 const mode = process.env.MODE ?? 'collectives';
 const timeoutMs = Number(process.env.TIMEOUT_MS ?? 20000);
 const out = { rank: job.rank };
+let pg;
 try {
-  const pg = initProcessGroup({ ...job, timeoutMs, bucketBytes: 64 * 1024 });
+  pg = initProcessGroup({ ...job, timeoutMs, bucketBytes: 64 * 1024 });
   if (mode === 'collectives') collectives(pg);
   if (mode === 'silent-peer') {
     // Rank 1 joins, then never takes part: rank 0's all-reduce must time out.
@@ -22,6 +23,12 @@ try {
 } catch (e) {
   out.error = e.message;
   out.code = e.code;
+  // The failed group was let go (its teardown could block): later calls say why.
+  try {
+    pg?.barrier();
+  } catch (again) {
+    out.after = again.message;
+  }
 }
 process.stdout.write(`${JSON.stringify(out)}\n`);
 
