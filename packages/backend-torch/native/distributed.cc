@@ -16,6 +16,7 @@
 #ifndef USE_C10D_GLOO
 #define USE_C10D_GLOO  // the header guards its contents with it
 #endif
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #endif
@@ -170,7 +171,12 @@ int64_t bucketCap(const Napi::Value& v) {
   return cap > 0 ? cap : 25 * 1024 * 1024;
 }
 
-/** distInit({ rank, worldSize, masterAddr, masterPort, timeoutMs, backend }): rendezvous and group. */
+/**
+ * distInit({ rank, worldSize, masterAddr, masterPort, timeoutMs, backend, storePrefix? }):
+ * rendezvous and group. Rank 0 hosts the TCPStore, unless `storePrefix` is given: then
+ * a launcher's agent (torchrun) already hosts it, every rank is a client, and the keys
+ * live under the prefix (torchrun's `/worker/attempt_N`), as in PyTorch.
+ */
 Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto o = info[0].As<Napi::Object>();
@@ -180,6 +186,8 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   int port = o.Get("masterPort").As<Napi::Number>().Int32Value();
   std::chrono::milliseconds timeout(o.Get("timeoutMs").As<Napi::Number>().Int64Value());
   std::string backend = o.Get("backend").As<Napi::String>().Utf8Value();
+  bool agentStore = o.Has("storePrefix") && o.Get("storePrefix").IsString();
+  std::string prefix = agentStore ? o.Get("storePrefix").As<Napi::String>().Utf8Value() : "";
   if (group()) throw std::runtime_error("a process group already exists in this process (destroy it first)");
   failedBefore().clear();
   auto g = std::make_unique<Group>();
@@ -191,11 +199,12 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   try {
     c10d::TCPStoreOptions so;
     so.port = static_cast<uint16_t>(port);
-    so.isServer = rank == 0;
+    so.isServer = rank == 0 && !agentStore;
     so.numWorkers = static_cast<size_t>(size);
-    so.waitWorkers = true;
+    so.waitWorkers = !agentStore;
     so.timeout = timeout;
-    g->store = c10::make_intrusive<c10d::TCPStore>(addr, so);
+    auto tcp = c10::make_intrusive<c10d::TCPStore>(addr, so);
+    g->store = agentStore ? c10::intrusive_ptr<c10d::Store>(c10::make_intrusive<c10d::PrefixStore>(prefix, tcp)) : c10::intrusive_ptr<c10d::Store>(tcp);
     stage = "creating the " + backend + " process group";
     g->pg = makeGroup(g->store, rank, size, timeout, backend, addr);
   } catch (const std::exception& e) {

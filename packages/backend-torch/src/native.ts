@@ -33,7 +33,7 @@ export interface TorchNative {
   info(): TorchInfo;
   synchronize(): void;
   /** c10d (native/distributed.cc; src/distributed/ wraps these). */
-  distInit(options: { rank: number; worldSize: number; masterAddr: string; masterPort: number; timeoutMs: number; backend: string }): void;
+  distInit(options: { rank: number; worldSize: number; masterAddr: string; masterPort: number; timeoutMs: number; backend: string; storePrefix?: string }): void;
   distAllReduce(ids: number[], op: 'sum' | 'mean' | 'max', bucketBytes?: number): number[];
   distBroadcast(ids: number[], root: number, bucketBytes?: number): number[];
   distBarrier(): void;

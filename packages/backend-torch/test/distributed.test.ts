@@ -47,6 +47,8 @@ describe('launchEnv (torchrun contract)', () => {
     expect(launchEnv({})).toBeNull();
     expect(launchEnv({ RANK: '1', WORLD_SIZE: '2', MASTER_ADDR: 'node0', MASTER_PORT: '29500' }))
       .toEqual({ rank: 1, worldSize: 2, localRank: 1, masterAddr: 'node0', masterPort: 29500 });
+    expect(launchEnv({ RANK: '0', WORLD_SIZE: '2', MASTER_ADDR: 'a', MASTER_PORT: '29500', TORCHELASTIC_USE_AGENT_STORE: 'True', TORCHELASTIC_RESTART_COUNT: '3' }))
+      .toMatchObject({ rank: 0, storePrefix: '/worker/attempt_3' }); // torchrun's agent hosts the store
     expect(() => launchEnv({ RANK: '2', WORLD_SIZE: '2', MASTER_ADDR: 'a', MASTER_PORT: '1' })).toThrow(/RANK 2 is not below WORLD_SIZE 2/);
     expect(() => launchEnv({ RANK: '0', WORLD_SIZE: '2', MASTER_PORT: '1' })).toThrow(/MASTER_ADDR is not set/);
     expect(() => launchEnv({ RANK: '0', WORLD_SIZE: '2', MASTER_ADDR: 'a', MASTER_PORT: 'x' })).toThrow(/MASTER_PORT must be an integer/);

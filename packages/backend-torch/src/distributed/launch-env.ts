@@ -7,6 +7,12 @@ export interface LaunchEnv {
   localRank: number;
   masterAddr: string;
   masterPort: number;
+  /**
+   * Set under torchrun (TORCHELASTIC_USE_AGENT_STORE=True): its agent already hosts the
+   * TCPStore at MASTER_ADDR:MASTER_PORT, every rank joins as a client, under this key
+   * prefix (`/worker/attempt_<TORCHELASTIC_RESTART_COUNT>`), as PyTorch's workers do.
+   */
+  storePrefix?: string;
 }
 
 function intVar(env: NodeJS.ProcessEnv, name: string, min: number, fallback?: number): number {
@@ -38,5 +44,7 @@ export function launchEnv(env: NodeJS.ProcessEnv = process.env): LaunchEnv | nul
   if (masterAddr === '') throw new DistributedError('MASTER_ADDR is not set (the host of rank 0, e.g. 127.0.0.1)');
   const masterPort = intVar(env, 'MASTER_PORT', 1);
   if (masterPort > 65535) throw new DistributedError(`MASTER_PORT must be a TCP port (1-65535), got ${masterPort}`);
-  return { rank, worldSize, localRank: intVar(env, 'LOCAL_RANK', 0, rank), masterAddr, masterPort };
+  const job: LaunchEnv = { rank, worldSize, localRank: intVar(env, 'LOCAL_RANK', 0, rank), masterAddr, masterPort };
+  if (env.TORCHELASTIC_USE_AGENT_STORE === 'True') job.storePrefix = `/worker/attempt_${intVar(env, 'TORCHELASTIC_RESTART_COUNT', 0, 0)}`;
+  return job;
 }

@@ -101,7 +101,8 @@ export class ProcessGroup {
 let current: ProcessGroup | null = null;
 
 /**
- * Joins a job: rank 0 hosts a c10d TCPStore at masterAddr:masterPort, every rank
+ * Joins a job: rank 0 hosts a c10d TCPStore at masterAddr:masterPort (under torchrun,
+ * `storePrefix`: its agent hosts it), every rank
  * meets there, then a Gloo (CPU) or NCCL (CUDA) process group connects them.
  * Blocks until all `worldSize` ranks arrived or `timeoutMs` passed. Needs the
  * torch backend to be active (`registerTorchBackend()`, `tf.setBackend('torch')`).
@@ -116,7 +117,7 @@ let current: ProcessGroup | null = null;
 export function initProcessGroup(options: ProcessGroupOptions): ProcessGroup {
   const torch = activeTorchBackend('initProcessGroup');
   if (current != null) throw new DistributedError('a process group already exists in this process (destroy() it first)');
-  const { rank, worldSize, masterAddr, masterPort } = options;
+  const { rank, worldSize, masterAddr, masterPort, storePrefix } = options;
   if (!Number.isInteger(worldSize) || worldSize < 1) throw new DistributedError(`worldSize must be a positive integer, got ${worldSize}`);
   if (!Number.isInteger(rank) || rank < 0 || rank >= worldSize) throw new DistributedError(`rank must be an integer in 0-${worldSize - 1}, got ${rank}`);
   const info = torch.native.distInfo();
@@ -124,7 +125,7 @@ export function initProcessGroup(options: ProcessGroupOptions): ProcessGroup {
   const backend = wanted === 'auto' ? (torch.device.startsWith('cuda') && info.nccl ? 'nccl' : 'gloo') : wanted;
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs();
   try {
-    torch.native.distInit({ rank, worldSize, masterAddr, masterPort, timeoutMs, backend });
+    torch.native.distInit({ rank, worldSize, masterAddr, masterPort, timeoutMs, backend, ...(storePrefix != null ? { storePrefix } : {}) });
   } catch (e) {
     throw new DistributedError((e as Error).message, { cause: e });
   }
