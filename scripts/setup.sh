@@ -25,7 +25,7 @@ fi
 # The torch backend builds against Debian's libtorch (never a download); the PyTorch
 # CPU peer of the benchmarks and the weight-exchange tests (tools/torch) use Debian's python3-torch
 # (with the pthread OpenBLAS, without which it falls back to the reference BLAS).
-TORCH_DEBS="libtorch-dev python3-torch libopenblas0-pthread"
+TORCH_DEBS="libtorch-dev libgloo-dev python3-torch libopenblas0-pthread"
 if [ "${VQCT_SKIP_TORCH:-0}" != 1 ] && ! dpkg -s $TORCH_DEBS >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "setup: installing Debian $TORCH_DEBS (the torch backend and the PyTorch peer)"

@@ -12,6 +12,11 @@ import { codeUsage, usageBars } from './ui/usage';
 import { $, drawImage, renderBars, renderGrid, renderNearest } from './ui/view';
 import { psnr } from './image/prepare';
 import { WorkerClient } from './worker/client';
+import { captionLine, matchCaption } from './ui/caption';
+import { canGenerate, loadBundledGenerator, refreshGeneratePanel, resampleAround, wireGeneratePanel } from './generate-panel';
+
+/** The model of @vqct/models the page opens on (its files are copied into models/ at build time). */
+const SHIPPED_MODEL = 'emoji-32';
 
 const BASE = import.meta.env.BASE_URL;
 const params = new URLSearchParams(location.search);
@@ -25,11 +30,21 @@ interface Current {
   decodeMs: number;
   editDecodeMs?: number;
   reconPsnr: number;
+  /** The image's own description (samples have one), shown next to the patch words. */
+  caption: string | null;
+}
+
+interface Sample {
+  file: string;
+  label: string;
+  license: string;
+  caption?: string;
 }
 
 let info: ModelInfo | null = null;
 let current: Current | null = null;
-let lastImage: Blob | null = null;
+let lastImage: { blob: Blob; caption: string | null } | null = null;
+let samples: Sample[] = [];
 let selected: number | null = null;
 
 function setStatus(state: 'busy' | 'ready' | 'done' | 'error', text: string): void {
@@ -58,21 +73,36 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-async function loadModel(files: ModelFiles): Promise<void> {
+/** Loads a model in the worker (`load`: dropped or demo files; `loadShipped`: a model of @vqct/models). */
+async function loadModel(what: string, load: () => Promise<ModelInfo>): Promise<void> {
   clearError();
-  setStatus('busy', `loading ${files.checkpoint.name}…`);
+  setStatus('busy', `loading ${what}…`);
   try {
-    info = await client.call('load', files, true);
+    info = await load();
   } catch (error) {
     showError('model', error);
     return;
   }
   const step = info.step != null ? `, step ${info.step}` : '';
   const warm = info.warmupMs != null ? ` · first run (GPU program compilation) ${formatMs(info.warmupMs)}` : '';
-  $('model-info').textContent = `${info.name}: ${info.width}×${info.height}×${info.channels} → ${info.gridH}×${info.gridW} tokens, k=${info.k}, ${info.kAdj} adjectives + ${info.kNoun} nouns${step}${warm}`;
+  const c = info.card;
+  const card = c != null ? ` · v${c.version}, held out (${c.heldOut.images} images): PSNR ${c.heldOut.psnr.toFixed(1)} dB, SSIM ${c.heldOut.ssim.toFixed(2)}` : '';
+  $('model-info').textContent = `${info.name}: ${info.width}×${info.height}×${info.channels} → ${info.gridH}×${info.gridW} tokens, k=${info.k}, ${info.kAdj} adjectives + ${info.kNoun} nouns${step}${card}${warm}`;
+  $('model-info').title = c?.description ?? '';
   $('model-info').dataset.warmupMs = info.warmupMs?.toFixed(1) ?? '';
+  $('model-info').dataset.model = info.name;
   setStatus('ready', 'model ready: pick an image');
-  if (lastImage != null) await runImage(lastImage);
+  refreshGeneratePanel();
+  if (lastImage != null) await runImage(lastImage.blob, lastImage.caption);
+}
+
+function loadFiles(files: ModelFiles): Promise<void> {
+  return loadModel(files.checkpoint.name, () => client.call('load', files, true));
+}
+
+function loadShippedModel(): Promise<void> {
+  const baseUrl = new URL(`${BASE}models/`, location.href).href;
+  return loadModel(SHIPPED_MODEL, () => client.call('loadShipped', { name: SHIPPED_MODEL, baseUrl }));
 }
 
 async function loadDemoModel(): Promise<void> {
@@ -86,7 +116,7 @@ async function loadDemoModel(): Promise<void> {
       fetchBytes(`${BASE}demo/${manifest.sidecar}`),
       fetchBytes(`${BASE}demo/${manifest.prior}`),
     ]);
-    await loadModel({
+    await loadFiles({
       checkpoint: { name: manifest.checkpoint, bytes: checkpoint },
       sidecar: { name: manifest.sidecar, text: new TextDecoder().decode(sidecar) },
       prior: { name: manifest.prior, bytes: prior },
@@ -99,7 +129,7 @@ async function loadDemoModel(): Promise<void> {
 async function loadDroppedModel(list: FileList | File[]): Promise<void> {
   try {
     const roles = assignModelFiles(Array.from(list));
-    await loadModel({
+    await loadFiles({
       checkpoint: { name: roles.checkpoint.name, bytes: new Uint8Array(await roles.checkpoint.arrayBuffer()) },
       sidecar: { name: roles.sidecar.name, text: await roles.sidecar.text() },
       prior: { name: roles.prior.name, bytes: new Uint8Array(await roles.prior.arrayBuffer()) },
@@ -131,10 +161,13 @@ function render(recon: ModelImage): void {
   $('timings').textContent = `encode ${formatMs(current.encodeMs)} · decode ${formatMs(current.decodeMs)}${edit} · PSNR ${current.reconPsnr.toFixed(2)} dB`;
   $('timings').dataset.encodeMs = current.encodeMs.toFixed(3);
   $('timings').dataset.decodeMs = current.decodeMs.toFixed(3);
+  $('caption').hidden = current.caption == null;
+  $('caption').textContent = current.caption == null ? '' : captionLine(matchCaption(current.caption, current.grid, v));
+  $('caption').dataset.caption = current.caption ?? '';
 }
 
-async function runImage(blob: Blob): Promise<void> {
-  lastImage = blob;
+async function runImage(blob: Blob, caption: string | null = null): Promise<void> {
+  lastImage = { blob, caption };
   if (info == null) return;
   clearError();
   setStatus('busy', 'encoding…');
@@ -147,6 +180,7 @@ async function runImage(blob: Blob): Promise<void> {
       encodeMs: r.encodeMs,
       decodeMs: r.decodeMs,
       reconPsnr: psnr(r.input, r.reconstruction),
+      caption,
     };
     selected = null;
     $('patch-panel').hidden = true;
@@ -190,6 +224,8 @@ async function selectPatch(patch: number): Promise<void> {
     showError('run', error);
   }
   $('noun-editor').hidden = !editing;
+  $<HTMLButtonElement>('resample').disabled = !canGenerate();
+  $('resample').onclick = () => void resamplePatch(patch);
   if (editing) {
     const select = $<HTMLSelectElement>('noun-select');
     select.replaceChildren(
@@ -197,6 +233,20 @@ async function selectPatch(patch: number): Promise<void> {
     );
     select.onchange = () => setNoun(Number(select.value));
   }
+}
+
+/** Edit mode: the generator draws the 3x3 patches around `patch` again; the rest stays. */
+async function resamplePatch(patch: number): Promise<void> {
+  if (current == null || info == null) return;
+  setStatus('busy', 're-sampling around the patch…');
+  const words = current.caption == null ? [] : matchCaption(current.caption, current.grid, vocab()).known;
+  const r = await resampleAround(current.grid, patch, words);
+  if (r == null || current == null) return;
+  current.grid = { ...current.grid, tokens: r.tokens };
+  current.editDecodeMs = r.decodeMs;
+  render(r.image);
+  await selectPatch(patch);
+  setStatus('done', 'done: re-sampled around the patch');
 }
 
 function dropZone(zone: HTMLElement, input: HTMLInputElement, onFiles: (files: FileList) => void): void {
@@ -217,16 +267,19 @@ async function runSample(file: string): Promise<void> {
   try {
     const res = await fetch(`${BASE}samples/${file}`);
     if (!res.ok) throw Object.assign(new Error(`samples/${file}: HTTP ${res.status}`), { code: 'E_IMAGE' });
-    await runImage(await res.blob());
+    await runImage(await res.blob(), samples.find((s) => s.file === file)?.caption ?? null);
   } catch (error) {
     showError('image', error);
   }
 }
 
+/** The held-out emoji (samples/emoji.json, made at build time) first, then fashion-mnist and the photos. */
 async function showSamples(): Promise<void> {
-  const res = await fetch(`${BASE}samples/samples.json`);
-  if (!res.ok) return;
-  const samples: Array<{ file: string; label: string; license: string }> = await res.json();
+  const lists = await Promise.all(['emoji.json', 'samples.json'].map(async (f) => {
+    const res = await fetch(`${BASE}samples/${f}`);
+    return res.ok ? ((await res.json()) as Sample[]) : [];
+  }));
+  samples = lists.flat();
   $('samples').replaceChildren(
     ...samples.map((s) => {
       const b = document.createElement('button');
@@ -247,6 +300,8 @@ function wire(): void {
   dropZone($('model-drop'), $<HTMLInputElement>('model-files'), (files) => void loadDroppedModel(files));
   dropZone($('image-drop'), $<HTMLInputElement>('image-file'), (files) => void runImage(files[0]));
   $('demo-model').addEventListener('click', () => void loadDemoModel());
+  $('shipped-model').addEventListener('click', () => void loadShippedModel());
+  wireGeneratePanel({ client, base: BASE, model: () => info, onError: (e) => showError('generate', e) });
   $('reset-edits').addEventListener('click', () => current && void decodeEdited(current.original.slice()));
   const grid = $('token-grid');
   grid.addEventListener('pointermove', (e) => {
@@ -264,7 +319,7 @@ function wire(): void {
 
 async function start(): Promise<void> {
   wire();
-  void showSamples();
+  const listed = showSamples();
   setStatus('busy', 'starting the backend…');
   try {
     const backend = await client.call('init', { prefer: params.get('backend') ?? undefined });
@@ -277,7 +332,9 @@ async function start(): Promise<void> {
     showError('backend', error);
     return;
   }
-  await loadDemoModel();
+  await loadShippedModel();
+  await loadBundledGenerator();
+  await listed;
   const sample = params.get('sample');
   if (sample != null && info != null) await runSample(sample);
 }

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <vector>
 #include "convert.h"
+#include "distributed.h"
 #include "fused.h"
 #include "tensor-table.h"
 
@@ -242,6 +243,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("synchronize", Napi::Function::New(env, Synchronize));
+  registerDistributed(env, exports);
   return exports;
 }
 

@@ -62,6 +62,18 @@ async function parallel(jobs, limit) {
   return results;
 }
 
+/**
+ * c10d (native/distributed.cc) needs Gloo's headers, which Debian ships apart from
+ * libtorch-dev (libgloo-dev); without them the addon still builds and the
+ * distributed calls say what to install. NCCL only for a CUDA libtorch, on request.
+ */
+function distributedFlags(torch) {
+  const dirs = [...torch.includeDirs, '/usr/include', '/usr/local/include'];
+  const flags = dirs.some((d) => existsSync(join(d, 'gloo', 'context.h'))) ? ['-DVQCT_HAVE_GLOO'] : [];
+  if (torch.cuda && process.env.VQCT_TORCH_NCCL === '1') flags.push('-DUSE_C10D_NCCL');
+  return flags;
+}
+
 function flagsFor(torch) {
   const isystem = torch.includeDirs.filter((d) => d !== '/usr/include').flatMap((d) => ['-isystem', d]);
   const cflags = [
@@ -71,6 +83,7 @@ function flagsFor(torch) {
     '-I', process.env.VQCT_NODE_API_HEADERS ?? require('node-api-headers').include_dir,
     '-I', process.env.VQCT_NODE_ADDON_API ?? require('node-addon-api').include_dir.replace(/^"|"$/g, ''),
     ...isystem,
+    ...distributedFlags(torch),
   ];
   const cudaLibs = torch.cuda ? ['-ltorch_cuda', '-lc10_cuda'] : [];
   const ldflags = ['-shared', '-L', torch.libDir, `-Wl,-rpath,${torch.libDir}`,

@@ -8,3 +8,5 @@ export { TORCH_KERNELS } from './kernels/index';
 export { kernel as torchKernel } from './kernels/define';
 export type { TorchKernel } from './kernels/define';
 export { aten, Op } from './op';
+export { initProcessGroup, ProcessGroup, launchEnv, DistributedError } from './distributed/index';
+export type { ProcessGroupOptions, LaunchEnv } from './distributed/index';

@@ -32,6 +32,13 @@ export interface TorchNative {
   setThreads(n: number): number;
   info(): TorchInfo;
   synchronize(): void;
+  /** c10d (native/distributed.cc; src/distributed/ wraps these). */
+  distInit(options: { rank: number; worldSize: number; masterAddr: string; masterPort: number; timeoutMs: number; backend: string; storePrefix?: string }): void;
+  distAllReduce(ids: number[], op: 'sum' | 'mean' | 'max', bucketBytes?: number): number[];
+  distBroadcast(ids: number[], root: number, bucketBytes?: number): number[];
+  distBarrier(): void;
+  distDestroy(): void;
+  distInfo(): { gloo: boolean; nccl: boolean; initialized: boolean; rank?: number; worldSize?: number; backend?: string };
 }
 
 export type TorchAvailability = { available: true; native: TorchNative; path: string } | { available: false; reason: string };

@@ -13,6 +13,8 @@ export { FeaturePerceptualDistance, MOBILENET_V2_TAPS } from './losses/perceptua
 export { defaultLossOptions, resolveLossOptions } from './losses/options';
 export type { LossOptions, ResolvedLossOptions } from './losses/options';
 export { NamedAdam } from './train/adam';
+export { syncFromRankZero } from './train/data-parallel';
+export type { DataParallel, TensorSum } from './train/data-parallel';
 export type { NamedAdamOptions } from './train/adam';
 export { createVqganStep } from './train/vqgan-step';
 export { createCaptionAlignmentTerm } from './train/caption-alignment-term';
@@ -42,6 +44,7 @@ export { tamingConfigOf, modelConfigFromTorchMetadata } from './checkpoint/torch
 export type { TamingDdconfig, TorchQuantizerConfig } from './checkpoint/torch-config';
 export { priorToTorch, priorFromTorch } from './checkpoint/torch-prior';
 export { BatchLoader, epochOrder, batchIndices } from './data/batch-loader';
+export type { Shard } from './data/batch-loader';
 export { ArrayImageDataset } from './data/array-dataset';
 export type { ImageDataset, DataOrderState } from './data/types';
 export { psnr } from './metrics/psnr';

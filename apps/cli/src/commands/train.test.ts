@@ -21,7 +21,7 @@ describe('vqct train', { timeout: 900_000 }, () => {
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     const res = JSON.parse(r.stdout);
-    expect(Object.keys(res).sort()).toEqual(['backend', 'checkpoint', 'codebook', 'files', 'imagesPerSecond', 'loss', 'runDir', 'seconds', 'skippedImages', 'startStep', 'step', 'stepsPerSecond', 'stopped', 'targetSteps', 'usage'].sort());
+    expect(Object.keys(res).sort()).toEqual(['backend', 'checkpoint', 'codebook', 'files', 'imagesPerSecond', 'loss', 'runDir', 'seconds', 'skippedImages', 'startStep', 'step', 'stepsPerSecond', 'stopped', 'targetSteps', 'usage', 'workers', 'rank'].sort());
     // The default backend: torch wherever its addon is built (CI installs libtorch-dev), else wasm.
     expect(res).toMatchObject({ stopped: 'completed', startStep: 0, step: 4, targetSteps: 4, backend: torchAvailability().available ? 'torch' : 'wasm' });
     expect(res.loss.first.l1).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors';
 import { createOutput, type GlobalOptions } from '../output';
+import { launchWorkers, withoutNproc } from '../train/launch-workers';
 import { runTraining, type TrainResult } from '../train/run-training';
 import type { TrainFlags } from '../train/settings';
 import { intOption } from './parse';
@@ -21,6 +22,7 @@ export function trainSummary(r: TrainResult): string[] {
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   return [
     `${r.stopped === 'completed' ? 'trained' : r.stopped === 'interrupted' ? 'interrupted' : 'time limit reached'}: step ${r.startStep} -> ${r.step} of ${r.targetSteps} in ${r.seconds.toFixed(1)} s (${r.stepsPerSecond.toFixed(2)} steps/s, ${r.imagesPerSecond.toFixed(1)} img/s, backend ${r.backend})`,
+    ...(r.workers > 1 ? [`  data-parallel: ${r.workers} workers (c10d), rank 0 wrote the run folder`] : []),
     `  loss total ${fmt(r.loss.first.total)} -> ${fmt(r.loss.last.total)}, l1 ${fmt(r.loss.first.l1)} -> ${fmt(r.loss.last.l1)} (means of the first and last steps, up to 10 each)`,
     `  code usage over ${r.usage.images} images: adjectives ${r.usage.adjective.used}/${r.codebook.kAdj} (${pct(r.usage.adjective.usage)}, perplexity ${r.usage.adjective.perplexity.toFixed(1)}), nouns ${r.usage.noun.used}/${r.codebook.kNoun} (${pct(r.usage.noun.usage)}, perplexity ${r.usage.noun.perplexity.toFixed(1)})`,
     `  run folder ${r.runDir}: checkpoints/, samples/ (${r.files.samples.length}), metrics.jsonl, plots/`,
@@ -61,6 +63,7 @@ export function registerTrain(program: Command): void {
     .addOption(new Option('--align-gradient <side>', 'alignment moves both sides, only the codebook (transfer net) or only the encoder').choices(['both', 'codebook', 'encoder']))
     .addOption(new Option('--align-weighting <how>', 'alignment: caption words weigh the same (uniform) or by rarity over the training captions (idf)').choices(['uniform', 'idf']))
     .option('--align-temperature <t>', 'alignment softmax temperature, relative to the mean distance (default 0.1)', numberOption('--align-temperature'))
+    .option('--nproc <n>', 'data-parallel: start n local workers (torch backend, c10d/Gloo); --batch-size is per worker. torchrun/Slurm start workers with RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT instead', intOption('--nproc'))
     .addHelpText('after', `
 Examples:
   vqct train --preset tiny --data fashion-mnist --steps 300 --out runs/fm
@@ -70,11 +73,16 @@ Examples:
   vqct train --out runs/fm --resume --steps 600                            # continue to step 600
   vqct train --quantizer vq --out runs/vq-baseline                          # a plain VQGAN baseline
   vqct train --preset emoji-32 --data emoji --init emoji-32 --align-weight 0.1 --steps 300 --out runs/aligned  # words that match captions
+  vqct --backend torch train --nproc 2 --batch-size 4 --out runs/ddp        # 2 local workers x batch 4 (docs/distributed.md)
 Ctrl-C stops after the current step and saves a checkpoint (exit code 130); --resume continues it.`)
-    .action(async (opts: TrainFlags & { out: string; resume?: boolean; maxMinutes?: number }, cmd: Command) => {
+    .action(async (opts: TrainFlags & { out: string; resume?: boolean; maxMinutes?: number; nproc?: number }, cmd: Command) => {
       const out = createOutput(cmd.optsWithGlobals<GlobalOptions>());
+      if (opts.nproc != null) {
+        if (process.env.WORLD_SIZE != null && process.env.WORLD_SIZE !== '') throw new UsageError('--nproc starts workers itself; it cannot be given to a worker of a distributed job (WORLD_SIZE is set)');
+        process.exit(await launchWorkers({ nproc: opts.nproc, args: withoutNproc(process.argv.slice(2)), log: (line) => out.log(line) }));
+      }
       const result = await runTraining(opts, { out: opts.out, resume: opts.resume, maxSeconds: opts.maxMinutes != null ? opts.maxMinutes * 60 : undefined }, out);
-      out.result(result, () => trainSummary(result));
+      if (result.rank === 0) out.result(result, () => trainSummary(result));
       if (result.stopped === 'interrupted') process.exit(130);
     });
 }

@@ -22,10 +22,11 @@ export function registerTransformer(program: Command): void {
   t.command('train')
     .description('encode labeled images with a tokenizer and train a transformer on their token sequences')
     .option('--tokenizer <path>', 'the tokenizer: a `vqct train` run folder or checkpoint (required unless --resume)')
-    .option('--data <source>', 'fashion-mnist | mnist (labeled: the class and words conditions need labels)', 'fashion-mnist')
+    .option('--data <source>', 'fashion-mnist | mnist (labeled: class, or words from the class captions) | emoji[:google|:twitter] (captioned: words from each emoji\'s name, held out by emoji)', 'fashion-mnist')
     .addOption(new Option('--condition <kind>', 'none | class | words (the class captions, in the prior\'s words)').choices(['none', 'class', 'words']).default('class'))
     .option('--per-class <n>', 'training images per class', intOption('--per-class'), 200)
     .option('--held-out <n>', 'held-out images per class (the ones after the training images)', intOption('--held-out'), 50)
+    .option('--images <n>', 'emoji: training images, spread over the train split (default all; held out: the whole held-out split)', intOption('--images'))
     .option('--layers <n>', 'transformer blocks', intOption('--layers'), 4)
     .option('--heads <n>', 'attention heads', intOption('--heads'), 4)
     .option('--embedding <n>', 'embedding size', intOption('--embedding'), 128)
@@ -42,6 +43,7 @@ export function registerTransformer(program: Command): void {
 Examples:
   vqct transformer train --tokenizer runs/fm --condition class --steps 2000 --out runs/fm-gpt
   vqct transformer train --tokenizer runs/fm --condition words --out runs/fm-words
+  vqct transformer train --tokenizer emoji-32 --data emoji --condition words --out runs/emoji-words
   vqct transformer train --out runs/fm-gpt --resume --steps 4000
 Ctrl-C stops after the current step and saves a checkpoint (exit code 130); --resume continues it exactly.`)
     .action(async (opts: TransformerTrainFlags, cmd: Command) => {

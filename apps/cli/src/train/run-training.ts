@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@vqct/core';
@@ -7,7 +8,8 @@ import { priorDigest } from '@vqct/prior';
 import { loadPrior } from '@vqct/prior/node';
 import { createTransferNet, type TransferNet } from '@vqct/transfer-net';
 import type { ImageDataset, StepEvent, TrainerState, VqModel } from '@vqct/vq';
-import { BatchLoader, PatchDiscriminator, Trainer, createCaptionAlignmentTerm, createVqModel, createVqganStep, learningRate, parseCheckpointSidecar, sampleGrid } from '@vqct/vq';
+import type { LaunchEnv } from '@vqct/backend-torch';
+import { BatchLoader, PatchDiscriminator, Trainer, createCaptionAlignmentTerm, createVqModel, createVqganStep, learningRate, parseCheckpointSidecar, sampleGrid, syncFromRankZero } from '@vqct/vq';
 import { loadMobileNetPerceptual, restoreCheckpoint, saveCheckpoint } from '@vqct/vq/node';
 import { stringify as toYaml } from 'yaml';
 import { openDataset } from '../data';
@@ -18,6 +20,7 @@ import { RunDir } from '../run-dir';
 import { RunLock } from '../run-lock';
 import { countCodes, summarizeCounts } from './codes';
 import { readInitCheckpoint, restoreInitWeights, type InitCheckpoint } from './init-weights';
+import { joinDataParallelJob, launchEnvOfProcess, type DataParallelJob } from './data-parallel-job';
 import { writeLossPlot, writeUsagePlot } from './plots';
 import type { RunSettings, TrainFlags } from './settings';
 import { resolveRunSettings } from './settings';
@@ -45,6 +48,10 @@ export interface TrainResult {
   codebook: { kAdj: number; kNoun: number };
   files: { config: string; run: string; metrics: string; samples: string[]; plots: string[] };
   skippedImages: number;
+  /** Data-parallel workers (1: a single process); batch and img/s above are totals over them. */
+  workers: number;
+  /** This worker's rank (only rank 0 writes the run folder). */
+  rank: number;
 }
 
 export interface TrainRunOptions {
@@ -94,60 +101,79 @@ function captionsOf(ds: ImageDataset, source: string): (index: number) => string
  * the run's last checkpoint with its recorded settings.
  */
 export async function runTraining(flags: TrainFlags, options: TrainRunOptions, out: Output): Promise<TrainResult> {
-  const lock = RunLock.acquire(options.out);
+  const env = await launchEnvOfProcess();
+  // Data-parallel ranks other than 0 write nothing into the run folder: rank 0 holds its lock.
+  const lock = env == null || env.rank === 0 ? RunLock.acquire(options.out) : null;
   try {
-    return await trainLocked(flags, options, out);
+    return await trainLocked(flags, options, out, env);
   } finally {
-    lock.release();
+    lock?.release();
   }
 }
 
-async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Output): Promise<TrainResult> {
+/** Where a data-parallel rank other than 0 writes what it must not put into the run folder (removed at the end). */
+function scratchRun(env: LaunchEnv): RunDir {
+  return RunDir.create(join(tmpdir(), `vqct-train-rank${env.rank}-${process.pid}`));
+}
+
+async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Output, env: LaunchEnv | null): Promise<TrainResult> {
   const started = Date.now();
+  const primary = env == null || env.rank === 0;
   let run: RunDir;
   let settings: RunSettings;
   let resumeFrom: string | null = null;
   if (options.resume === true) {
-    run = RunDir.open(options.out);
-    resumeFrom = run.checkpoints;
+    const source = RunDir.open(options.out);
+    resumeFrom = source.checkpoints;
+    run = primary ? source : scratchRun(env!);
     let recorded: RunSettings;
     try {
-      recorded = JSON.parse(readFileSync(run.file('run.json'), 'utf8')) as RunSettings;
+      recorded = JSON.parse(readFileSync(source.file('run.json'), 'utf8')) as RunSettings;
     } catch (e) {
-      throw new ConfigError(`--resume: cannot read the run's settings (${(e as Error).message.split('\n')[0]})`, { file: run.file('run.json'), cause: e });
+      throw new ConfigError(`--resume: cannot read the run's settings (${(e as Error).message.split('\n')[0]})`, { file: source.file('run.json'), cause: e });
     }
-    const last = parseCheckpointSidecar(readFileSync(join(run.checkpoints, 'last.json'), 'utf8'), join(run.checkpoints, 'last.json'));
+    const last = parseCheckpointSidecar(readFileSync(join(resumeFrom, 'last.json'), 'utf8'), join(resumeFrom, 'last.json'));
     const extend = flags.steps ?? (flags.epochs != null ? null : Math.max(recorded.train.steps, last.step));
     settings = { ...recorded, train: { ...recorded.train, steps: extend ?? recorded.train.steps }, epochs: flags.epochs ?? (flags.steps != null ? null : recorded.epochs) };
     const ignored = (['config', 'preset', 'data', 'prior', 'quantizer', 'transfer', 'batchSize', 'lr', 'seed', 'limit', 'background', 'discStart', 'init', 'alignWeight', 'alignPool', 'alignGradient', 'alignTemperature', 'alignWeighting'] as const).filter((k) => flags[k] != null);
     if (ignored.length > 0) out.log(`--resume: using the run's recorded settings; ignoring ${ignored.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
   } else {
     settings = resolveRunSettings(flags);
-    run = RunDir.create(options.out);
+    if (env != null) settings.train = perWorker(settings.train, env.worldSize, flags.lr);
+    run = primary ? RunDir.create(options.out) : scratchRun(env!);
   }
   const init = resumeFrom == null && flags.init != null ? readInitCheckpoint(flags.init) : null;
   if (init != null) settings.init = { checkpoint: init.sidecarFile, step: init.sidecar.step };
 
   const disposables: Array<{ dispose(): void }> = [];
   let signals: { dispose(): void } | null = null;
+  let job: DataParallelJob | null = null;
   try {
     const { useNodeBackend } = await import('@vqct/backend-node');
     const backend = await useNodeBackend();
     out.log(backend.line);
+    if (env != null) {
+      job = await joinDataParallelJob(env, backend.name);
+      out.log(`distributed: rank ${env.rank} of ${env.worldSize} (c10d over ${env.masterAddr}:${env.masterPort}); batch ${settings.train.batchSize} per worker, ${settings.train.batchSize * env.worldSize} in all`);
+    }
+    const workers = env?.worldSize ?? 1;
     for (const note of settings.config?.ignored ?? []) out.log(`config: ignored ${note}`);
     const ds: ImageDataset & { skipped?: unknown[] } = await openDataset({
       source: settings.data.source, size: settings.model.resolution, channels: settings.model.inChannels === 1 ? 1 : 3, limit: settings.data.limit,
       background: settings.data.background, emojiSplit: 'train', log: (line) => out.log(line),
     });
     out.log(`data: ${ds.name}, ${ds.size} images of ${ds.height}x${ds.width}x${ds.channels}`);
-    if (settings.epochs != null) settings.train = { ...settings.train, steps: Math.ceil((settings.epochs * ds.size) / settings.train.batchSize) };
+    if (settings.epochs != null) settings.train = { ...settings.train, steps: Math.ceil((settings.epochs * ds.size) / (settings.train.batchSize * workers)) };
 
     let prior: Prior | null = null;
     if (settings.model.quantizer === 'vqct') {
       if (resumeFrom != null) {
         prior = loadPrior(join(resumeFrom, settings.prior?.file ?? 'prior.safetensors'));
       } else {
+        // Rank 0 builds (and caches) the default prior first; the others then read it.
+        if (job != null && primary) job.barrier();
         const p = await resolvePrior(flags, out, options.defaultPriorFile, init);
+        if (job != null && !primary) job.barrier();
         prior = p.prior;
         settings.prior = { file: 'prior.safetensors', digest: priorDigest(prior), source: p.source };
         copyFileSync(p.source, join(run.checkpoints, 'prior.safetensors'));
@@ -179,7 +205,7 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
     const step = createVqganStep({
       model, codebook: net ?? undefined, discriminator: disc, perceptual, loss: train.loss,
       learningRate: learningRate(train), betas: train.betas, epsilon: train.epsilon,
-      kAdj: model.config.kAdj, kNoun: model.config.kNoun, auxiliary: alignment,
+      kAdj: model.config.kAdj, kNoun: model.config.kNoun, auxiliary: alignment, dataParallel: job?.dataParallel,
     });
     disposables.push(step);
     out.log(`model: ${settings.model.quantizer} quantizer, ${model.parameterCount().toLocaleString('en-US')} parameters, codebook ${model.config.kAdj} + ${model.config.kNoun}, lr ${learningRate(train).toExponential(2)}, batch ${train.batchSize}`);
@@ -197,7 +223,13 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
       run.write('run.json', `${JSON.stringify(settings, null, 2)}\n`);
     }
 
-    const loader = new BatchLoader(ds, { batchSize: train.batchSize, seed: train.seed, state: resumed?.data });
+    if (job != null) {
+      // Same seeds give the same init everywhere; the broadcast makes sure (and carries a resume).
+      syncFromRankZero(step.state(), job.dataParallel);
+      step.restored();
+    }
+    const shard = env != null ? { rank: env.rank, worldSize: env.worldSize } : undefined;
+    const loader = new BatchLoader(ds, { batchSize: train.batchSize, seed: train.seed, state: resumed?.data, shard });
     const events: StepEvent[] = [];
     const samples: string[] = [];
     const deadline = options.maxSeconds != null ? Date.now() + options.maxSeconds * 1000 : Infinity;
@@ -206,19 +238,22 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
     let savedStep = resumed?.step ?? -1;
     let pending: Promise<unknown> = Promise.resolve();
     const save = async (state: TrainerState): Promise<void> => {
+      if (!primary) return;
       await pending;
       saveCheckpoint(run.checkpoints, step.state(), { modelConfig: model.config, trainConfig: settings, priorDigest: digest, ...state });
       savedStep = state.step;
       run.commit();
     };
     signals = stopOnSignals(out, progress, () => { stopRequested = 'interrupted'; }, () => savedStep);
-    const trainer = new Trainer(step, loader, { steps: train.steps, seed: train.seed, checkpointEvery: train.checkpointEvery, sampleEvery: train.sampleEvery, sampleCount: train.sampleCount }, {
+    const trainer = new Trainer(step, loader, { steps: train.steps, seed: train.seed, checkpointEvery: train.checkpointEvery, sampleEvery: train.sampleEvery, sampleCount: train.sampleCount, primary }, {
       onStep: (e) => {
         events.push(e);
-        run.appendMetrics({ step: e.step, epoch: e.epoch, time: (Date.now() - started) / 1000, imagesPerSecond: e.imagesPerSecond, ...e.losses, usageAdjective: e.usage?.adjective, usageNoun: e.usage?.noun });
-        progress.step(e);
+        if (primary) run.appendMetrics({ step: e.step, epoch: e.epoch, time: (Date.now() - started) / 1000, imagesPerSecond: e.imagesPerSecond * workers, ...e.losses, usageAdjective: e.usage?.adjective, usageNoun: e.usage?.noun });
+        progress.step(workers > 1 ? { ...e, imagesPerSecond: e.imagesPerSecond * workers } : e);
         if (stopRequested == null && Date.now() >= deadline && e.step < train.steps) stopRequested = 'time-limit';
-        if (stopRequested != null) throw new Stop(stopRequested);
+        // Workers stop together, at the same step: any rank's reason stops all.
+        const reason = job != null ? STOP_REASONS[job.agreeOnStop(STOP_REASONS.indexOf(stopRequested as (typeof STOP_REASONS)[number]))] : stopRequested;
+        if (reason != null) throw new Stop(reason);
       },
       onSamples: (e) => {
         const name = `step-${String(e.step).padStart(8, '0')}.png`;
@@ -244,6 +279,7 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
     if (savedStep !== trainer.completed) await save(trainer.state());
     await pending;
     signals.dispose();
+    if (!primary) return workerResult(run, trainer.completed, startStep, train.steps, stopped, backend.name, env!);
 
     // A last sample grid and the plots, from the final weights.
     const n = Math.min(train.sampleCount, ds.size);
@@ -277,13 +313,15 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
       targetSteps: train.steps,
       seconds: (Date.now() - started) / 1000,
       stepsPerSecond: steps / Math.max(trainSeconds, 1e-9),
-      imagesPerSecond: (steps * train.batchSize) / Math.max(trainSeconds, 1e-9),
+      imagesPerSecond: (steps * train.batchSize * workers) / Math.max(trainSeconds, 1e-9),
       // Windows of up to 10 steps that do not overlap, so short runs compare their two halves.
       loss: { first: meanLosses(events.slice(0, lossWindow(events.length))), last: meanLosses(events.slice(events.length - lossWindow(events.length))) },
       usage: { images: counts.images, adjective: summarizeCounts(counts.adjective), noun: summarizeCounts(counts.noun) },
       codebook: { kAdj: model.config.kAdj, kNoun: model.config.kNoun },
       files: { config: run.file('config.yaml'), run: run.file('run.json'), metrics: run.file('metrics.jsonl'), samples: finalSamples, plots },
       skippedImages: loader.state().skipped,
+      workers,
+      rank: env?.rank ?? 0,
     };
   } catch (e) {
     run.abandon();
@@ -291,5 +329,30 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
   } finally {
     signals?.dispose();
     for (const d of disposables.reverse()) d.dispose();
+    job?.destroy();
+    if (!primary) rmSync(run.path, { recursive: true, force: true });
   }
+}
+
+/** Index = the code ranks agree on (0: go on). */
+const STOP_REASONS = [null, 'interrupted', 'time-limit'] as const;
+
+/**
+ * Per-worker training options of a data-parallel run: --batch-size is per worker,
+ * and the authors' lr scaling (base x batch x devices) counts the workers, so W
+ * workers x batch b train like 1 worker x batch W x b; an explicit --lr stays the lr.
+ */
+function perWorker(train: RunSettings['train'], workers: number, lr: number | undefined): RunSettings['train'] {
+  const baseLearningRate = lr != null ? lr / (train.batchSize * workers) : train.baseLearningRate;
+  return { ...train, devices: workers, baseLearningRate };
+}
+
+/** What a rank other than 0 reports: it wrote nothing, rank 0's result describes the run. */
+function workerResult(run: RunDir, step: number, startStep: number, targetSteps: number, stopped: StopReason, backend: string, env: LaunchEnv): TrainResult {
+  const none = { used: 0, usage: 0, perplexity: 0 };
+  return {
+    runDir: run.target, checkpoint: '', stopped, backend, startStep, step, targetSteps, seconds: 0, stepsPerSecond: 0, imagesPerSecond: 0,
+    loss: { first: {}, last: {} }, usage: { images: 0, adjective: none, noun: none }, codebook: { kAdj: 0, kNoun: 0 },
+    files: { config: '', run: '', metrics: '', samples: [], plots: [] }, skippedImages: 0, workers: env.worldSize, rank: env.rank,
+  };
 }

@@ -18,7 +18,10 @@ export function conditionFromFlags(t: LoadedTransformer, flags: { prompt?: strin
     if (!(label >= 0 && label < (t.model.config.condition.kind === 'class' ? t.model.config.condition.classes : 0))) throw new InputError(`--class ${JSON.stringify(flags.class)}: expected 0-9 or one of ${(t.settings.classes ?? []).join(', ')}`);
     return { kind: 'class', label };
   }
-  if (flags.prompt == null) throw new InputError(`this transformer is conditioned on words: pass --prompt (it was trained on: ${(t.settings.captions ?? []).map((c) => JSON.stringify(c)).join(', ')})`);
+  const trainedOn = t.settings.captions != null ? `it was trained on: ${t.settings.captions.map((c) => JSON.stringify(c)).join(', ')}` : 'words of the tokenizer\'s prior, as in the captions it was trained on';
+  if (flags.prompt == null) throw new InputError(`this transformer is conditioned on words: pass --prompt (${trainedOn})`);
   if (t.tokenizer.prior == null) throw new InputError('the tokenizer has no prior (not a VQCT tokenizer): --prompt needs its words');
+  // Captioned data (emoji) has images whose captions hold no word of the prior: a blank prompt is one of its conditions.
+  if (flags.prompt.trim() === '' && t.settings.captions == null) return { kind: 'words', ids: [] };
   return { kind: 'words', ids: wordIds(flags.prompt, t.tokenizer.prior) };
 }

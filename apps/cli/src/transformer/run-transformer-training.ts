@@ -13,6 +13,7 @@ import { writeLossPlot } from '../train/plots';
 import { stopOnSignals } from '../train/stop-signals';
 import { createTrainProgress } from '../train/train-progress';
 import { encodeImages } from './encode-images';
+import { captionedEmoji, captionWordIds, isEmojiSource, MAX_CAPTION_WORDS } from './emoji-captions';
 import { FASHION_MNIST_CAPTIONS, FASHION_MNIST_CLASSES, labeledMnist } from './labeled-data';
 import type { ConditionKind, TransformerRunSettings, TransformerTrainFlags } from './settings';
 import { TOKENIZER_DIR } from './settings';
@@ -52,8 +53,10 @@ function freshSettings(flags: TransformerTrainFlags, ck: LoadedCheckpoint, sidec
   const c = ck.model.config;
   const f = downsampleFactor(c);
   const adjectives = c.kAdj > 0 ? c.topK : 0;
-  const captions = flags.condition === 'words' ? [...FASHION_MNIST_CAPTIONS] : null;
-  const length = captions != null && ck.prior != null ? Math.max(...captions.map((s) => wordIds(s, ck.prior!).length)) : 1;
+  const emoji = isEmojiSource(flags.data);
+  if (emoji && flags.condition === 'class') throw new ConfigError('--condition class needs class labels (fashion-mnist or mnist); emoji have captions: --condition words');
+  const captions = flags.condition === 'words' && !emoji ? [...FASHION_MNIST_CAPTIONS] : null;
+  const length = emoji ? MAX_CAPTION_WORDS : captions != null && ck.prior != null ? Math.max(...captions.map((s) => wordIds(s, ck.prior!).length)) : 1;
   const condition = flags.condition === 'none' ? { kind: 'none' as const } : flags.condition === 'class' ? { kind: 'class' as const, classes: 10 } : { kind: 'words' as const, length };
   const model = resolveTransformerConfig({
     tokens: { kAdj: c.kAdj, kNoun: c.kNoun, adjectives, grid: [c.resolution / f, c.resolution / f] },
@@ -64,7 +67,7 @@ function freshSettings(flags: TransformerTrainFlags, ck: LoadedCheckpoint, sidec
   return {
     format: 'vqct-transformer-run', version: 1,
     tokenizer: { checkpoint: resolve(sidecar), weightsSha256: ck.sidecar.weightsSha256 },
-    data: { source: flags.data, perClass: flags.perClass, heldOutPerClass: flags.heldOut },
+    data: { source: flags.data, perClass: flags.perClass, heldOutPerClass: flags.heldOut, ...(emoji ? { images: flags.images ?? null } : {}) },
     condition: flags.condition, captions, classes: flags.data === 'fashion-mnist' ? [...FASHION_MNIST_CLASSES] : null,
     model, train,
   };
@@ -85,10 +88,31 @@ function copyTokenizer(ck: LoadedCheckpoint, run: RunDir): void {
 }
 
 /**
+ * Token sequences of the emoji train and held-out splits (split by emoji),
+ * each prefixed by its own caption's words (or nothing, for `none`).
+ */
+async function emojiSequences(settings: TransformerRunSettings, ck: LoadedCheckpoint, layout: TokenTransformer['layout'], out: Output): Promise<{ train: TokenSequenceDataset; heldOut: TokenSequenceDataset }> {
+  const { source } = settings.data;
+  if (settings.condition === 'words' && ck.prior == null) throw new ConfigError('the words condition needs a VQCT tokenizer (with a prior)');
+  const split = async (name: 'train' | 'heldout', limit?: number): Promise<TokenSequenceDataset> => {
+    const images = await captionedEmoji(source, name, { size: ck.imageSize, channels: ck.channels, limit });
+    const t0 = Date.now();
+    const grids = await encodeImages(ck.model, images.pixels, images.count, images.size, images.channels);
+    const ids = images.captions.map((c) => (settings.condition === 'words' ? captionWordIds(c, ck.prior!) : []));
+    const words = ids.reduce((s, x) => s + x.length, 0) / Math.max(1, ids.length);
+    out.log(`tokens: ${name}: ${images.count} emoji encoded in ${((Date.now() - t0) / 1000).toFixed(1)} s${settings.condition === 'words' ? `, ${words.toFixed(1)} caption words of the prior per image` : ''}`);
+    return TokenSequenceDataset.fromGrids(layout, grids, (i) => (settings.condition === 'words' ? { kind: 'words', ids: ids[i] } : { kind: 'none' }), `${source}:${name}`);
+  };
+  return { train: await split('train', settings.data.images ?? undefined), heldOut: await split('heldout') };
+}
+
+/**
  * Token sequences of a run's train and held-out splits: labeled images of
- * each class, encoded by the tokenizer, with the run's condition as prefix.
+ * each class (or captioned emoji), encoded by the tokenizer, with the run's
+ * condition as prefix.
  */
 export async function runSequences(settings: TransformerRunSettings, ck: LoadedCheckpoint, layout: TokenTransformer['layout'], out: Output): Promise<{ train: TokenSequenceDataset; heldOut: TokenSequenceDataset }> {
+  if (isEmojiSource(settings.data.source)) return emojiSequences(settings, ck, layout, out);
   const { source, perClass, heldOutPerClass } = settings.data;
   const captions = captionIds(settings, ck);
   const split = async (from: number, per: number, name: string): Promise<TokenSequenceDataset> => {

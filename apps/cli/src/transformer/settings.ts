@@ -12,9 +12,10 @@ export interface TransformerRunSettings {
   version: 1;
   /** The tokenizer the tokens come from: where it was (absolute; a copy is in checkpoints/tokenizer/) and its weights digest. */
   tokenizer: { checkpoint: string; weightsSha256: string };
-  data: { source: string; perClass: number; heldOutPerClass: number };
+  /** perClass / heldOutPerClass: fashion-mnist and mnist; images: emoji training images (null: the whole train split; held out: the whole held-out split). */
+  data: { source: string; perClass: number; heldOutPerClass: number; images?: number | null };
   condition: ConditionKind;
-  /** Per class label, the caption (prior words) of the `words` condition. */
+  /** Per class label, the caption (prior words) of the `words` condition; null for emoji (each image has its own). */
   captions: string[] | null;
   /** Class names (labels) for the `class` condition. */
   classes: string[] | null;
@@ -29,6 +30,7 @@ export interface TransformerTrainFlags {
   condition: ConditionKind;
   perClass: number;
   heldOut: number;
+  images?: number;
   layers: number;
   heads: number;
   embedding: number;

@@ -29,6 +29,17 @@ export interface ModelInfo {
    * run compiles the GPU programs, so the times shown for real images are steady-state.
    */
   warmupMs?: number;
+  /** sha256 of the checkpoint's weights (a generator is tied to it). */
+  weightsSha256?: string;
+  /** A shipped model's card (@vqct/models): its version and held-out figures, shown as they are. */
+  card?: ModelCardSummary;
+}
+
+/** What the page shows of a shipped model's card. */
+export interface ModelCardSummary {
+  version: string;
+  description: string;
+  heldOut: { images: number; psnr: number; ssim: number };
 }
 
 /** Bytes of the three files that make a model (see files.ts for how drops are matched). */
@@ -74,3 +85,6 @@ export interface Engine {
 }
 
 export type EngineLoader = (files: ModelFiles) => Promise<Engine>;
+
+/** Loads a model of @vqct/models by name from the folder (URL) holding `<name>/`. */
+export type ShippedLoader = (name: string, baseUrl: string) => Promise<Engine>;

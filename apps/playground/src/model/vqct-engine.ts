@@ -4,14 +4,21 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { downsampleFactor } from '@vqct/vq';
-import type { Engine, EngineLoader, ModelImage } from './engine';
+import type { Engine, EngineLoader, ModelImage, ModelInfo } from './engine';
+import type { LoadedTokenizer } from './load-tokenizer';
 import { loadTokenizer } from './load-tokenizer';
 import type { Codebook } from './nearest';
 import { nearestWords, patchQueries } from './nearest';
 import { patchWords } from '../ui/tokens';
 
-export const loadVqctEngine: EngineLoader = async (files) => {
-  const tok = loadTokenizer(files);
+export const loadVqctEngine: EngineLoader = (files) => vqctEngine(loadTokenizer(files), files.checkpoint.name.replace(/\.safetensors$/i, ''));
+
+/**
+ * The Engine over a loaded tokenizer (dropped files, or a shipped model of
+ * @vqct/models with its card); owns `tok` (disposes it). Runs one blank image
+ * through it first, so that the GPU programs are compiled.
+ */
+export async function vqctEngine(tok: LoadedTokenizer, name: string, card?: ModelInfo['card']): Promise<Engine> {
   const { model, prior, sidecar } = tok;
   const config = model.config;
   const f = downsampleFactor(config);
@@ -22,8 +29,8 @@ export const loadVqctEngine: EngineLoader = async (files) => {
     kNoun: prior.kNoun,
     codeDim: config.codeDim,
   };
-  const info = {
-    name: files.checkpoint.name.replace(/\.safetensors$/i, ''),
+  const info: ModelInfo = {
+    name,
     height: side,
     width: side,
     channels: config.inChannels,
@@ -34,6 +41,8 @@ export const loadVqctEngine: EngineLoader = async (files) => {
     kNoun: prior.kNoun,
     words: prior.words,
     step: sidecar.step,
+    weightsSha256: sidecar.weightsSha256,
+    card,
   };
   let last: Int32Array | null = null;
 
@@ -70,7 +79,7 @@ export const loadVqctEngine: EngineLoader = async (files) => {
   };
   const t0 = performance.now();
   await engine.decode(await engine.encode({ data: new Float32Array(side * side * info.channels), height: side, width: side, channels: info.channels }));
-  (info as typeof info & { warmupMs: number }).warmupMs = performance.now() - t0;
+  info.warmupMs = performance.now() - t0;
   last = null;
   return engine;
-};
+}

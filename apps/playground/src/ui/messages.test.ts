@@ -25,6 +25,7 @@ describe('messages', () => {
       'WebGPU is not available in this browser (navigator.gpu is undefined); running on webgl instead, which is slower.',
     );
     expect(fallbackNotice({ name: 'wasm', skipped: ['webgpu: no adapter', 'webgl: no context'] })).toMatch(/\(no adapter\); running on wasm/);
+    expect(fallbackNotice({ name: 'wasm', skipped: [] })).toBe('Running on wasm, as asked (?backend=wasm); WebGPU was not tried.');
   });
 
   it('formats times', () => {

@@ -19,7 +19,7 @@ export function toWireError(error: unknown, fallbackCode = 'E_UNKNOWN'): WireErr
   return { code: fallbackCode, message: String(error) };
 }
 
-export type Stage = 'backend' | 'model' | 'image' | 'run' | 'edit';
+export type Stage = 'backend' | 'model' | 'image' | 'run' | 'edit' | 'generate';
 
 const TITLES: Record<Stage, string> = {
   backend: 'No TensorFlow.js backend could start',
@@ -27,6 +27,7 @@ const TITLES: Record<Stage, string> = {
   image: 'This image could not be read',
   run: 'Running the model failed',
   edit: 'Re-decoding the edited tokens failed',
+  generate: 'Generating failed',
 };
 
 const HINTS: Record<string, string> = {
@@ -60,6 +61,8 @@ export interface BackendReport {
 export function fallbackNotice(report: BackendReport): string | null {
   if (report.name === 'webgpu') return null;
   const webgpu = report.skipped.find((s) => (typeof s === 'string' ? s.startsWith('webgpu') : s.name === 'webgpu'));
+  // Nothing skipped: the backend was asked for (`?backend=`), WebGPU was not tried.
+  if (webgpu == null && report.skipped.length === 0) return `Running on ${report.name}, as asked (?backend=${report.name}); WebGPU was not tried.`;
   const why = webgpu == null ? 'not tried' : typeof webgpu === 'string' ? webgpu.replace(/^webgpu:?\s*/, '') : webgpu.reason;
   return `WebGPU is not available in this browser (${why || 'no adapter'}); running on ${report.name} instead, which is slower.`;
 }

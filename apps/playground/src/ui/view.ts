@@ -88,3 +88,15 @@ export function renderNearest(adjList: HTMLElement, nounList: HTMLElement, neare
     ...nearest.nouns.map((w) => item(w.word, `squared distance ${w.distance.toFixed(3)}`, onNoun ? () => onNoun(w.index) : undefined)),
   );
 }
+
+/** Cells from `from` on are not sampled yet: no words, shaded. */
+export function markPending(container: HTMLElement, from: number): void {
+  Array.from(container.children).forEach((cell, p) => {
+    const pending = p >= from;
+    cell.classList.toggle('pending', pending);
+    if (pending) {
+      cell.textContent = '';
+      (cell as HTMLElement).title = '';
+    }
+  });
+}

@@ -2,7 +2,7 @@
  * The page's side of the worker protocol: `call(method, payload)` returns a promise of
  * the result, rejected with a `WorkerCallError` carrying the wire error.
  */
-import type { Api, Method, Request, Response } from './protocol';
+import type { Api, Method, Progress, Request, Response } from './protocol';
 import { transferables } from './protocol';
 import type { WireError } from '../ui/messages';
 
@@ -24,10 +24,10 @@ export class WorkerCallError extends Error {
 
 export class WorkerClient {
   private next = 1;
-  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; onProgress?: (p: Progress['progress']) => void }>();
 
   constructor(private readonly port: Port) {
-    port.addEventListener('message', (event: MessageEvent) => this.receive(event.data as Response));
+    port.addEventListener('message', (event: MessageEvent) => this.receive(event.data as Response | Progress));
     port.addEventListener('error', (event: ErrorEvent) => this.failAll({ code: 'E_WORKER', message: `the model worker crashed: ${event.message ?? 'unknown error'}` }));
   }
 
@@ -36,18 +36,23 @@ export class WorkerClient {
     return this.pending.size;
   }
 
-  call<M extends Method>(method: M, payload: Api[M][0], transfer = false): Promise<Api[M][1]> {
+  /** `onProgress` hears the request's progress messages (a generate's grid so far). */
+  call<M extends Method>(method: M, payload: Api[M][0], transfer = false, onProgress?: (p: Progress['progress']) => void): Promise<Api[M][1]> {
     const id = this.next++;
     const request: Request<M> = { id, method, payload };
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
       this.port.postMessage(request, transfer ? transferables(payload) : []);
     });
   }
 
-  private receive(response: Response): void {
+  private receive(response: Response | Progress): void {
     const entry = this.pending.get(response.id);
     if (entry == null) return;
+    if ('progress' in response) {
+      entry.onProgress?.(response.progress);
+      return;
+    }
     this.pending.delete(response.id);
     if (response.ok) entry.resolve(response.result);
     else entry.reject(new WorkerCallError(response.error));

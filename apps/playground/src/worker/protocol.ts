@@ -4,6 +4,8 @@
  * transferred, not copied.
  */
 import type { ModelFiles, ModelImage, ModelInfo, NearestWords } from '../model/engine';
+import type { GeneratorInfo, SampleRequest } from '../model/generator';
+import type { GeneratorFiles } from '../model/load-generator';
 import type { BackendReport, WireError } from '../ui/messages';
 import type { Rgba } from '../image/prepare';
 
@@ -21,6 +23,14 @@ export interface DecodeResult {
   decodeMs: number;
 }
 
+export interface GenerateResult {
+  /** The sampled grid int32 [gridH, gridW, k + 1]. */
+  tokens: Int32Array;
+  image: ModelImage;
+  sampleMs: number;
+  decodeMs: number;
+}
+
 /** Request type -> [payload, result]. */
 export interface Api {
   init: [{ prefer?: string }, BackendReport];
@@ -29,6 +39,17 @@ export interface Api {
   run: [{ blob: Blob } | { rgba: Rgba }, RunResult];
   decode: [{ tokens: Int32Array }, DecodeResult];
   nearest: [{ patch: number; count: number }, NearestWords];
+  /** A model of @vqct/models, fetched from `baseUrl` (the folder holding `<name>/`). */
+  loadShipped: [{ name: string; baseUrl: string }, ModelInfo];
+  loadGenerator: [GeneratorFiles, GeneratorInfo];
+  /** Samples a grid (progress: each position as it is sampled) and decodes it. */
+  generate: [SampleRequest, GenerateResult];
+}
+
+/** Sent (any number of times) before the response of a `generate`: the grid so far. */
+export interface Progress {
+  id: number;
+  progress: { position: number; tokens: Int32Array };
 }
 
 export type Method = keyof Api;

@@ -73,6 +73,25 @@ describe('sampleTokens', () => {
     model.dispose();
   });
 
+  it('reports each position as it completes, with the grids so far (what a page shows filling in)', async () => {
+    const model = tinyTransformer({ kind: 'none' }, 6);
+    const seen: Array<{ position: number; grids: Int32Array }> = [];
+    const final = await draw(model, { count: 2, seed: 5, onPosition: (position, grids) => seen.push({ position, grids }) });
+    const hw = 2 * 3;
+    const k1 = TINY_TOKENS.adjectives + 1;
+    expect(seen.map((s) => s.position)).toEqual(Array.from({ length: hw }, (_, p) => p));
+    const flat = final.flat(3);
+    for (const { position, grids } of seen) {
+      expect(grids.length).toBe(2 * hw * k1);
+      // Every position up to this one already holds its final tokens, in both samples.
+      for (let i = 0; i < 2; i++) {
+        const upTo = (position + 1) * k1;
+        expect(Array.from(grids.subarray(i * hw * k1, i * hw * k1 + upTo))).toEqual(flat.slice(i * hw * k1, i * hw * k1 + upTo));
+      }
+    }
+    model.dispose();
+  });
+
   it('top-k 1 is greedy, and temperature 0 too', async () => {
     const model = tinyTransformer({ kind: 'none' }, 6);
     const greedy = await draw(model, { count: 2, temperature: 0, seed: 1 });

@@ -24,6 +24,13 @@ export interface SampleOptions extends Partial<PickOptions> {
   keep?: { tokens: ArrayLike<number>; positions: ArrayLike<boolean> };
   /** Progress: image tokens done (kept or sampled) out of L. */
   onToken?(done: number, total: number): void;
+  /**
+   * Called when position `position` (raster order) has all its k + 1 tokens,
+   * with the grids so far: tokenizer ids [count, h, w, k+1], a fresh copy;
+   * positions after `position` are not sampled yet (their values mean
+   * nothing). For a page that shows the grid filling in.
+   */
+  onPosition?(position: number, grids: Int32Array): void;
 }
 
 const schema = z.object({
@@ -59,6 +66,14 @@ function keptTokens(model: TokenTransformer, count: number, keep: SampleOptions[
   for (let i = 0; i < count; i++) ids.set(seq.subarray((n === 1 ? 0 : i) * L, (n === 1 ? 1 : i + 1) * L), i * L);
   const kept = Array.from({ length: L }, (_, j) => Boolean(keep.positions[Math.floor(j / (tokens.adjectives + 1))]));
   return { ids, kept };
+}
+
+/** The image parts of the sequences as tokenizer-id grids [count, h, w, k+1] (a copy). */
+function partialGrids(model: TokenTransformer, seqs: Int32Array, count: number): Int32Array {
+  const { prefixLength: P, imageLength: L } = model.layout;
+  const image = new Int32Array(count * L);
+  for (let i = 0; i < count; i++) image.set(seqs.subarray(i * (P + L) + P, (i + 1) * (P + L)), i * L);
+  return sequencesToGrids(model.layout, image);
 }
 
 /**
@@ -128,13 +143,12 @@ export async function sampleTokens(model: TokenTransformer, options: SampleOptio
         }
       }
       options.onToken?.(j + 1, L);
+      if (options.onPosition != null && (j + 1) % (tokens.adjectives + 1) === 0) options.onPosition((j + 1) / (tokens.adjectives + 1) - 1, partialGrids(model, seqs, count));
     }
   } finally {
     (hidden as tf.Tensor2D | null)?.dispose();
     cache?.dispose();
   }
-  const image = new Int32Array(count * L);
-  for (let i = 0; i < count; i++) image.set(seqs.subarray(i * S + P, (i + 1) * S), i * L);
   const [h, w] = tokens.grid;
-  return tf.tensor4d(sequencesToGrids(model.layout, image), [count, h, w, tokens.adjectives + 1], 'int32');
+  return tf.tensor4d(partialGrids(model, seqs, count), [count, h, w, tokens.adjectives + 1], 'int32');
 }

@@ -50,4 +50,29 @@ describe('BatchLoader', () => {
     const dead = Object.assign(Object.create(base) as ArrayImageDataset, { get: async () => null });
     await expect(new BatchLoader(dead, { batchSize: 2 }).next()).rejects.toThrow(/no image of dataset "idx" could be read/);
   });
+
+  it('shard: 2 ranks x batch 3 read exactly the images of 1 x batch 6, across epochs, with the same state', async () => {
+    const before = tf.memory().numTensors;
+    const one = new BatchLoader(indexDataset(10), { batchSize: 6, seed: 7 });
+    const ranks = [0, 1].map((rank) => new BatchLoader(indexDataset(10), { batchSize: 3, seed: 7, shard: { rank, worldSize: 2 } }));
+    for (let step = 0; step < 4; step++) {
+      const whole = await take(one, 1);
+      const parts = [await take(ranks[0], 1), await take(ranks[1], 1)];
+      expect([...parts[0], ...parts[1]]).toEqual(whole);
+      expect(ranks[0].state()).toEqual(one.state());
+      expect(ranks[1].state()).toEqual(one.state());
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('shard: an unreadable image is counted and its slot filled from the same slice; the cursor moves alike', async () => {
+    const base = indexDataset(8);
+    const holey = Object.assign(Object.create(base) as ArrayImageDataset, { get: async (i: number) => (i === 3 ? null : base.get(i)) });
+    const r = new BatchLoader(holey, { batchSize: 4, seed: 1, shard: { rank: 0, worldSize: 2 } });
+    const seq = await take(r, 2);
+    expect(seq).not.toContain(3);
+    expect(r.state()).toMatchObject({ epoch: 1, cursor: 8 }); // 2 global batches of 8 = one epoch
+    expect(r.state().skipped).toBeLessThanOrEqual(1);
+  });
 });
+

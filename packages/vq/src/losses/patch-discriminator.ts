@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, check, resolveOrThrow } from '@vqct/core';
 import { z } from 'zod';
+import type { TensorSum } from '../train/data-parallel';
+import { syncedMoments } from './synced-moments';
 
 /** User-facing options of the PatchGAN discriminator (all optional). */
 export interface PatchDiscriminatorOptions {
@@ -63,7 +65,10 @@ let instance = 0;
  * one conv4x4/1 + BatchNorm + LeakyReLU, and a conv4x4/1 to one logit per patch.
  * Convolution kernels and BatchNorm scales are drawn from N(0, 0.02) / N(1, 0.02).
  * BatchNorm uses batch statistics (training mode, like the authors); running
- * statistics are updated only when `apply(x, { updateStats: true })`.
+ * statistics are updated only when `apply(x, { updateStats: true })`. With
+ * `apply(x, { sum })` (data-parallel workers), the batch statistics are those of
+ * every worker's batch together (SyncBatchNorm), so W workers x b normalize as
+ * 1 x W·b does, and the running statistics stay identical across ranks.
  * Owns its variables: call `dispose()`.
  *
  * @example
@@ -117,7 +122,7 @@ export class PatchDiscriminator {
    * @param x [b, h, w, c] in [-1, 1]; h and w at least 3 * 2^layers
    * @returns [b, h', w', 1]
    */
-  apply(x: tf.Tensor4D, options: { updateStats?: boolean } = {}): tf.Tensor4D {
+  apply(x: tf.Tensor4D, options: { updateStats?: boolean; sum?: TensorSum } = {}): tf.Tensor4D {
     check(x.rank === 4 && x.shape[3] === this.options.inChannels,
       () => `discriminator input must be [b, h, w, ${this.options.inChannels}], got [${x.shape.join(', ')}]`);
     const min = 3 * 2 ** this.options.layers;
@@ -130,16 +135,16 @@ export class PatchDiscriminator {
       const padded = tf.pad(h, [[0, 0], [1, 1], [1, 1], [0, 0]]);
       h = tf.conv2d(padded, b.kernel as tf.Tensor4D, b.stride, 'valid');
       if (b.bias != null) h = tf.add(h, b.bias);
-      if (b.gamma != null) h = this.batchNorm(h, b, options.updateStats === true);
+      if (b.gamma != null) h = this.batchNorm(h, b, options.updateStats === true, options.sum);
       if (i !== last) h = tf.leakyRelu(h, 0.2);
     });
     return h;
   }
 
-  private batchNorm(h: tf.Tensor4D, b: Block, updateStats: boolean): tf.Tensor4D {
-    const { mean, variance } = tf.moments(h, [0, 1, 2]);
+  private batchNorm(h: tf.Tensor4D, b: Block, updateStats: boolean, sum?: TensorSum): tf.Tensor4D {
+    const { mean, variance, count } = sum != null ? syncedMoments(h, sum) : { ...tf.moments(h, [0, 1, 2]), count: h.shape[0] * h.shape[1] * h.shape[2] };
     if (updateStats) {
-      const n = h.shape[0] * h.shape[1] * h.shape[2];
+      const n = count;
       const m = this.options.bnMomentum;
       // Like PyTorch: the running variance uses the unbiased estimate.
       tf.tidy(() => {

@@ -10,6 +10,7 @@ import { Encoder } from './encoder';
 import { forwardContext, type ForwardContext } from './layers/context';
 import { Conv2d } from './layers/conv2d';
 import { ParamStore } from './param-store';
+import type { TensorSum } from '../train/data-parallel';
 
 const INFERENCE: ForwardContext = forwardContext(false);
 
@@ -184,9 +185,12 @@ export class VqModel {
     return Object.values(this.store.named()).reduce((n, v) => n + v.size, 0);
   }
 
-  /** Call after each optimizer step: EMA codebook updates, and the codebook source's cache is invalidated. */
-  afterStep(): void {
-    this.quantizer.afterStep();
+  /**
+   * Call after each optimizer step: EMA codebook updates, and the codebook source's
+   * cache is invalidated. `sum` (data-parallel) totals the EMA statistics over workers.
+   */
+  afterStep(sum?: TensorSum): void {
+    this.quantizer.afterStep(sum);
   }
 
   /** Frees the model's variables (not the codebook source, which its creator disposes). */

@@ -42,6 +42,45 @@ describe('baseline quantizers', () => {
     store.dispose();
   });
 
+  it('EmaVectorQuantizer.afterStep(sum): two workers\' statistics summed = the EMA update of their joint batch', async () => {
+    const setUp = () => {
+      const store = new ParamStore(0);
+      const q = new EmaVectorQuantizer(single('ema'), store);
+      tf.tidy(() => {
+        q.embedding.assign(tf.tensor2d([[0, 0], [10, 10]]));
+        q.embedAvg.assign(tf.tensor2d([[0, 0], [10, 10]]));
+      });
+      return { q, store };
+    };
+    const a = tf.tensor4d([1, 1, 2, 0, 9, 9], [1, 1, 3, 2]);
+    const b = tf.tensor4d([0, 1, 8, 8, 11, 10], [1, 1, 3, 2]);
+    // One process, batch [a; b].
+    const big = setUp();
+    const ab = tf.concat([a, b], 0);
+    tf.dispose(tf.tidy(() => big.q.quantize(ab as tf.Tensor4D, { training: true }).loss));
+    big.q.afterStep();
+    // "Rank 0" saw a; its sum adds what "rank 1" computed on b (recorded the same way first).
+    const other = setUp();
+    tf.dispose(tf.tidy(() => other.q.quantize(b, { training: true }).loss));
+    let fromOther: tf.NamedTensorMap = {};
+    other.q.afterStep((stats) => {
+      fromOther = tf.tidy(() => Object.fromEntries(Object.entries(stats).map(([k, t]) => [k, tf.keep(tf.clone(t))])));
+      return stats;
+    });
+    const rank0 = setUp();
+    tf.dispose(tf.tidy(() => rank0.q.quantize(a, { training: true }).loss));
+    rank0.q.afterStep((stats) => Object.fromEntries(Object.entries(stats).map(([k, t]) => [k, tf.add(t, fromOther[k])])));
+    for (const k of ['embedding', 'clusterSize', 'embedAvg'] as const) {
+      const want = Array.from(await big.q[k].data());
+      Array.from(await rank0.q[k].data()).forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
+    }
+    tf.dispose([a, b, ab, ...Object.values(fromOther)]);
+    for (const { q, store } of [big, other, rank0]) {
+      q.dispose();
+      store.dispose();
+    }
+  });
+
   it('VectorQuantizer: the codebook term trains only the picked codes', async () => {
     const store = new ParamStore(0);
     const q = new VectorQuantizer(single('vq'), store);

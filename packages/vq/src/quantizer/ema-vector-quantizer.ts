@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { VqModelConfig } from '../config/types';
 import type { ParamStore } from '../model/param-store';
+import type { TensorSum } from '../train/data-parallel';
 import { layoutFromConfig } from './layout-from-config';
 import { rowsPerBlock } from './nearest-codes';
 import { oneHotFloat } from './one-hot';
@@ -111,17 +112,23 @@ export class EmaVectorQuantizer implements Quantizer {
     };
   }
 
-  /** Applies the EMA update from the last training forward (no-op without one). */
-  afterStep(): void {
+  /**
+   * Applies the EMA update from the last training forward (no-op without one).
+   * With `sum` (data-parallel), the code counts and vector sums are totalled over
+   * the workers first: every rank applies the update of the whole batch.
+   */
+  afterStep(sum?: TensorSum): void {
     if (this.pending.length === 0) return;
     tf.tidy(() => {
       const sizes: tf.Tensor1D[] = [];
       const avgs: tf.Tensor2D[] = [];
       const embeds: tf.Tensor2D[] = [];
-      for (const p of this.pending) {
+      const stats = this.pending.map((p) => assignmentStats(p.z, p.idx, p.rows[1] - p.rows[0], this.layout.distanceBlockElements));
+      const total = sum != null ? totalOverWorkers(stats, sum) : stats;
+      for (const [i, p] of this.pending.entries()) {
         const [r0, r1] = p.rows;
         const kh = r1 - r0;
-        const { counts, sums } = assignmentStats(p.z, p.idx, kh, this.layout.distanceBlockElements);
+        const { counts, sums } = total[i];
         const d = tf.scalar(this.decay);
         const oneMinus = tf.scalar(1 - this.decay);
         const cs = tf.add(tf.mul(tf.slice(this.clusterSize, [r0], [kh]), d), tf.mul(counts, oneMinus)) as tf.Tensor1D;
@@ -143,6 +150,16 @@ export class EmaVectorQuantizer implements Quantizer {
   dispose(): void {
     this.clearPending();
   }
+}
+
+type Stats = { counts: tf.Tensor1D; sums: tf.Tensor2D };
+
+/** Each half's statistics summed over data-parallel workers (one collective). */
+function totalOverWorkers(stats: Stats[], sum: TensorSum): Stats[] {
+  const named: tf.NamedTensorMap = {};
+  stats.forEach((s, i) => Object.assign(named, { [`counts${i}`]: s.counts, [`sums${i}`]: s.sums }));
+  const got = sum(named);
+  return stats.map((_, i) => ({ counts: got[`counts${i}`] as tf.Tensor1D, sums: got[`sums${i}`] as tf.Tensor2D }));
 }
 
 /** Per code: how many vectors picked it (1/k each), and the sum of those vectors. */

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { QuantizerKind } from '../config/types';
+import type { TensorSum } from '../train/data-parallel';
 
 export interface QuantizeOptions {
   /** Training: straight-through output, learned/transferred codebook with dropout, EMA statistics recorded. */
@@ -43,7 +44,10 @@ export interface Quantizer {
   trainableVariables(): tf.Variable[];
   /** Every variable the quantizer owns (EMA buffers included), by stable name. */
   namedWeights(): Record<string, tf.Variable>;
-  /** Called by the trainer after each optimizer step. */
-  afterStep(): void;
+  /**
+   * Called by the trainer after each optimizer step. `sum` (data-parallel runs)
+   * adds up statistics over the workers, so EMA updates see the whole batch.
+   */
+  afterStep(sum?: TensorSum): void;
   dispose(): void;
 }

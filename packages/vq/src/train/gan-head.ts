@@ -4,6 +4,7 @@ import { generatorLoss } from '../losses/hinge';
 import type { PatchDiscriminator } from '../losses/patch-discriminator';
 import type { PerceptualDistance } from '../losses/reconstruction';
 import { reconstructionLoss } from '../losses/reconstruction';
+import type { DataParallel } from './data-parallel';
 import { nestedGradients } from './nested-gradients';
 import type { TrainableTokenizer } from './types';
 
@@ -15,6 +16,8 @@ export interface GanHeadOptions {
   model: Pick<TrainableTokenizer, 'lastLayerWeightGrad'>;
   discWeight: number;
   maxAdaptiveWeight: number;
+  /** Data-parallel workers: the adaptive weight from the last-layer gradients averaged over them, the PatchGAN's BatchNorm over their batches. */
+  dataParallel?: DataParallel;
 }
 
 /** What the head computed in the backward pass; kept tensors the owner disposes. */
@@ -66,9 +69,13 @@ export function createGanHead(options: GanHeadOptions): GanHead {
       if (parts.perceptual != null) kept.perceptual = tf.keep(parts.perceptual);
       return parts.rec;
     })(x);
-    const gen = tf.valueAndGrad((r: tf.Tensor4D) => generatorLoss(options.discriminator.apply(r)))(x);
+    const dp = options.dataParallel;
+    const gen = tf.valueAndGrad((r: tf.Tensor4D) => generatorLoss(options.discriminator.apply(r, { sum: dp?.sum })))(x);
     const h = lastInput as tf.Tensor4D;
-    const ratio = adaptiveWeightRatio(options.model.lastLayerWeightGrad(h, rec.grad as tf.Tensor4D), options.model.lastLayerWeightGrad(h, gen.grad as tf.Tensor4D), {
+    let last = { rec: options.model.lastLayerWeightGrad(h, rec.grad as tf.Tensor4D), gen: options.model.lastLayerWeightGrad(h, gen.grad as tf.Tensor4D) };
+    // The whole batch's last-layer gradients (a collective inside the backward pass: every rank runs the same one).
+    if (dp != null) last = dp.mean(last) as typeof last;
+    const ratio = adaptiveWeightRatio(last.rec, last.gen, {
       discWeight: options.discWeight, maxWeight: options.maxAdaptiveWeight,
     });
     kept.rec = tf.keep(rec.value);

@@ -12,6 +12,11 @@ export interface TrainerOptions {
   checkpointEvery: number;
   sampleEvery: number;
   sampleCount: number;
+  /**
+   * false on the data-parallel workers other than rank 0: they train in lockstep
+   * but neither sample nor checkpoint (onSamples/onCheckpoint are not called). Default true.
+   */
+  primary?: boolean;
 }
 
 function now(): number {
@@ -69,6 +74,7 @@ export class Trainer {
   /** Runs until `options.steps` steps are completed. */
   async run(): Promise<TrainerState> {
     const { steps, checkpointEvery, sampleEvery, sampleCount } = this.options;
+    const primary = this.options.primary ?? true;
     const started = now();
     const first = this.stepCount;
     while (this.stepCount < steps) {
@@ -96,7 +102,7 @@ export class Trainer {
           imagesPerSecond: batch.shape[0] / Math.max((t1 - t0) / 1000, 1e-9),
           etaSeconds: ((steps - this.stepCount) * perStep) / 1000,
         });
-        if (sampleEvery > 0 && this.stepCount % sampleEvery === 0 && this.callbacks.onSamples != null) {
+        if (primary && sampleEvery > 0 && this.stepCount % sampleEvery === 0 && this.callbacks.onSamples != null) {
           const n = Math.min(sampleCount, batch.shape[0]);
           const x = tf.slice(batch, 0, n);
           const recon = this.step.sample(x);
@@ -108,7 +114,7 @@ export class Trainer {
         batch.dispose();
       }
       const due = checkpointEvery > 0 && this.stepCount % checkpointEvery === 0;
-      if (due || this.stepCount === steps) await this.callbacks.onCheckpoint?.(this.state());
+      if (primary && (due || this.stepCount === steps)) await this.callbacks.onCheckpoint?.(this.state());
     }
     return this.state();
   }

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { TensorSum } from './data-parallel';
 
 /**
  * What the VQGAN training step needs from a tokenizer; `createVqModel(...)`
@@ -26,8 +27,8 @@ export interface TrainableTokenizer {
   lastLayerWeightGrad(input: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor;
   /** Every variable of the model under stable names. */
   namedWeights(): Record<string, tf.Variable>;
-  /** Called after each optimizer step (EMA updates, codebook cache invalidation). */
-  afterStep(): void;
+  /** Called after each optimizer step (EMA updates, codebook cache invalidation); `sum` totals EMA statistics over data-parallel workers. */
+  afterStep(sum?: TensorSum): void;
 }
 
 /** Something else with trainable weights under stable names (the transfer net). */

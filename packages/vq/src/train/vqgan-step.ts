@@ -7,6 +7,7 @@ import type { PatchDiscriminator } from '../losses/patch-discriminator';
 import type { PerceptualDistance } from '../losses/reconstruction';
 import { reconstructionLoss } from '../losses/reconstruction';
 import { NamedAdam } from './adam';
+import type { DataParallel } from './data-parallel';
 import { createGanHead, type GanHead } from './gan-head';
 import type { AuxiliaryLoss, NamedWeightsOwner, StepReport, TrainStep, TrainableTokenizer } from './types';
 import { usageOfTokens } from '../metrics/codebook-usage';
@@ -31,6 +32,22 @@ export interface VqganStepOptions {
   kNoun?: number;
   /** An extra generator-loss term on the encodings (the caption alignment); reported under its name. */
   auxiliary?: AuxiliaryLoss;
+  /**
+   * Data-parallel workers (each runs this step on its share of the batch):
+   * gradients, loss scalars and the adaptive weight's last-layer gradients are
+   * averaged, EMA code statistics summed and the discriminator's BatchNorm
+   * statistics taken over every worker's batch (SyncBatchNorm), so every rank
+   * applies the update of the whole batch.
+   */
+  dataParallel?: DataParallel;
+}
+
+/** Means over the workers where there are some (new tensors, pushed to `owned`); else the same tensors. */
+function meanOver<T extends Record<string, tf.Tensor>>(dp: DataParallel | undefined, tensors: T, owned: tf.Tensor[]): T {
+  if (dp == null) return tensors;
+  const got = dp.mean(tensors);
+  owned.push(...Object.values(got));
+  return got as T;
 }
 
 function nameVariables(groups: Array<[string, Record<string, tf.Variable>]>): Map<tf.Variable, string> {
@@ -74,7 +91,7 @@ function finite(x: number): boolean {
  * const same = await step.runAsync(batch, 1, 1235);
  */
 export function createVqganStep(options: VqganStepOptions): TrainStep {
-  const { model, discriminator: disc, perceptual, codebook } = options;
+  const { model, discriminator: disc, perceptual, codebook, dataParallel: dp } = options;
   const loss = resolveLossOptions(options.loss);
   const [beta1, beta2] = options.betas ?? [0.5, 0.9];
   const adamOptions = { learningRate: options.learningRate, beta1, beta2, epsilon: options.epsilon ?? 1e-8 };
@@ -146,28 +163,34 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
     let usage: StepReport['usage'];
     const head = discOn ? createGanHead({
       batch, perceptual, perceptualWeight: loss.perceptualWeight, discriminator: disc, model,
-      discWeight: loss.discWeight, maxAdaptiveWeight: loss.maxAdaptiveWeight,
+      discWeight: loss.discWeight, maxAdaptiveWeight: loss.maxAdaptiveWeight, dataParallel: dp,
     }) : undefined;
     let pass: ReturnType<typeof generatorPass> | undefined;
+    const owned: tf.Tensor[] = [];
     try {
       pass = generatorPass(batch, seed, head);
-      losses.l1 = (yield pass.l1)[0];
-      losses.codebook = (yield pass.quant)[0];
-      if (pass.perceptual != null) losses.perceptual = (yield pass.perceptual)[0];
+      // Every rank reads the losses of the whole batch (metrics, NaN guard, decisions alike).
+      const scalars: { l1: tf.Tensor; quant: tf.Tensor; perceptual?: tf.Tensor; gan?: tf.Tensor } = meanOver(dp, {
+        l1: pass.l1, quant: pass.quant, ...(pass.perceptual != null ? { perceptual: pass.perceptual } : {}), ...(head != null ? { gan: head.values().gan } : {}),
+      }, owned);
+      losses.l1 = (yield scalars.l1)[0];
+      losses.codebook = (yield scalars.quant)[0];
+      if (scalars.perceptual != null) losses.perceptual = (yield scalars.perceptual)[0];
       losses.rec = losses.l1 + (pass.perceptual != null ? loss.perceptualWeight * (losses.perceptual ?? 0) : 0);
       for (const [name, t] of Object.entries(pass.aux)) losses[name] = (yield t)[0];
       if (options.kAdj != null && options.kNoun != null) {
         usage = usageOfTokens(yield pass.tokens, pass.tokens.shape[pass.tokens.shape.length - 1], options.kAdj, options.kNoun);
       }
       let w = 0;
-      if (head != null) {
-        losses.gan = (yield head.values().gan)[0];
-        w = (yield head.values().ratio)[0] * loss.discWeight;
+      if (head != null && scalars.gan != null) {
+        losses.gan = (yield scalars.gan)[0];
+        w = (yield head.values().ratio)[0] * loss.discWeight; // from the averaged last-layer gradients: the same on every rank
         losses.adaptiveWeight = w;
       }
       losses.total = losses.rec + w * (losses.gan ?? 0) + loss.codebookWeight * losses.codebook + (options.auxiliary != null ? losses[options.auxiliary.name] : 0);
       guard('generator loss', losses, step);
-      const grads = byName(pass.grads, genVars);
+      // One bucketed all-reduce of the gradients before Adam (w is already global).
+      const grads = meanOver(dp, byName(pass.grads, genVars), owned);
       // One finiteness check over every gradient: a NaN or an infinity anywhere makes the sum non-finite.
       const total = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(g))));
       let sum: number;
@@ -178,11 +201,12 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
       }
       guard('generator gradient', { sum }, step);
       optG.apply(grads);
-      model.afterStep();
+      model.afterStep(dp?.sum);
       if (discOn && optD != null) losses.disc = yield* discriminatorUpdate(batch, pass.recon, step);
     } finally {
       pass?.dispose();
       head?.dispose();
+      tf.dispose(owned);
     }
     return { losses, usage };
   }
@@ -190,17 +214,21 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
   // The discriminator's hinge update on the real batch and the (fixed) reconstruction.
   function* discriminatorUpdate(batch: tf.Tensor4D, recon: tf.Tensor4D, step: number): Generator<tf.Tensor, number, ReadValues> {
     const d = tf.variableGrads(() => hingeDiscriminatorLoss(
-      (disc as PatchDiscriminator).apply(batch, { updateStats: true }),
-      (disc as PatchDiscriminator).apply(recon, { updateStats: true }),
+      (disc as PatchDiscriminator).apply(batch, { updateStats: true, sum: dp?.sum }),
+      (disc as PatchDiscriminator).apply(recon, { updateStats: true, sum: dp?.sum }),
     ), Object.values(discVars));
+    const owned: tf.Tensor[] = [];
     try {
-      const value = (yield d.value)[0];
+      const global = meanOver(dp, { disc: d.value, ...byName(d.grads, discVars) }, owned);
+      const { disc: discLoss, ...grads } = global;
+      const value = (yield discLoss)[0];
       guard('discriminator loss', { disc: value }, step);
-      (optD as NamedAdam).apply(byName(d.grads, discVars));
+      (optD as NamedAdam).apply(grads);
       return value;
     } finally {
       d.value.dispose();
       tf.dispose(d.grads);
+      tf.dispose(owned);
     }
   }
 

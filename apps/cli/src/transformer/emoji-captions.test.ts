@@ -1,0 +1,39 @@
+import { DEFAULT_EMOJI_HELD_OUT, listEmojiImages, splitEmojiImages } from '@vqct/vq/node';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../testing/run-cli';
+import { captionWordIds } from './emoji-captions';
+
+const vocab = { words: ['red', 'smiling', 'apple', 'face', 'eye'], kAdj: 2, kNoun: 3 };
+
+describe('captionWordIds', () => {
+  it('keeps the caption words the prior knows, as its ids, and drops the rest', () => {
+    expect(captionWordIds('red apple', vocab)).toEqual([0, 2]);
+    expect(captionWordIds('grinning face with smiling eyes', vocab)).toEqual([3, 1, 4]);
+    expect(captionWordIds('hindu temple', vocab)).toEqual([]);
+    expect(captionWordIds('red red red apple', vocab, 2)).toEqual([0, 0]);
+  });
+});
+
+describe('vqct transformer train --data emoji', { timeout: 300_000 }, () => {
+  it('trains on captioned emoji (caption words as the prefix), reports on the held-out emoji, samples from a prompt', async () => {
+    const dir = tempDir('vqct-transformer-emoji-');
+    const t = await runCli(['transformer', 'train', '--tokenizer', 'emoji-32', '--data', 'emoji', '--condition', 'words', '--images', '8',
+      '--layers', '1', '--heads', '2', '--embedding', '16', '--batch-size', '4', '--steps', '1', '--checkpoint-every', '0', '--out', 'gpt', '--json'], dir);
+    expect(t.code, t.stderr).toBe(0);
+    const r = JSON.parse(t.stdout);
+    expect(r.heldOut.sequences).toBe(splitEmojiImages(listEmojiImages(), 'heldout', DEFAULT_EMOJI_HELD_OUT).length);
+    expect(t.stderr).toMatch(/tokens: train: 8 emoji encoded .*, \d\.\d caption words of the prior per image/);
+    const s = await runCli(['sample', '-c', 'gpt', '--prompt', 'face', '-n', '1', '--seed', '2', '-o', 'a.png', '--json'], dir);
+    expect(s.code, s.stderr).toBe(0);
+    expect(JSON.parse(s.stdout).condition.kind).toBe('words');
+    const blank = await runCli(['sample', '-c', 'gpt', '--prompt', '', '-n', '1', '-o', 'b.png', '--json'], dir);
+    expect(blank.code, blank.stderr).toBe(0);
+    expect(JSON.parse(blank.stdout).condition).toEqual({ kind: 'words', ids: [] });
+    const none = await runCli(['sample', '-c', 'gpt', '-n', '1', '-o', 'c.png'], dir);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('pass --prompt (words of the tokenizer\'s prior');
+    const cls = await runCli(['transformer', 'train', '--tokenizer', 'emoji-32', '--data', 'emoji', '--condition', 'class', '--steps', '1', '--out', 'c'], dir);
+    expect(cls.code).toBe(1);
+    expect(cls.stderr).toContain('--condition class needs class labels');
+  });
+});

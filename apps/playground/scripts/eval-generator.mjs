@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+/**
+ * Measures the bundled generator on the held-out emoji (never trained on, in
+ * any style), with the shipped emoji-32 tokenizer:
+ * - held-out NLL in bits per image token with each image's own caption words
+ *   as the prefix, with a blank prefix (the same model, no words), and the
+ *   unigram baseline of the training split;
+ * - prompt faithfulness: for held-out captions with a noun of the prior, the
+ *   share of sampled grids whose own nouns contain the prompt's noun, against
+ *   the same seeds with a blank prompt.
+ *
+ *   node scripts/eval-generator.mjs [--dir public/generate] [--prompts 100] [--seed 1] [--json out.json]
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { useNodeBackend } from '@vqct/backend-node';
+import { decodeSafetensors } from '@vqct/core';
+import { loadPretrained } from '@vqct/models/node';
+import { heldOutBits, sampleTokens, TokenSequenceDataset, TokenTransformer, unigramBits, wordIds } from '@vqct/transformer';
+import { restoreVariables } from '@vqct/vq';
+import { loadEmojiDataset } from '@vqct/vq/node';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const dir = arg('dir', join(here, '..', 'public', 'generate'));
+const prompts = Number(arg('prompts', 100));
+const seed = Number(arg('seed', 1));
+const log = (s) => process.stderr.write(`${s}\n`);
+
+log((await useNodeBackend()).line);
+const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+const sidecar = JSON.parse(readFileSync(join(dir, manifest.sidecar), 'utf8'));
+const model = new TokenTransformer(sidecar.model);
+restoreVariables(decodeSafetensors(new Uint8Array(readFileSync(join(dir, sidecar.weightsFile)))).tensors, model.namedWeights(), sidecar.weightsFile);
+const tok = loadPretrained(sidecar.tokenizer.name);
+if (tok.sidecar.weightsSha256 !== sidecar.tokenizer.weightsSha256) throw new Error(`${sidecar.tokenizer.name} is not the tokenizer this generator was trained on`);
+const vocab = tok.prior;
+const max = model.config.condition.kind === 'words' ? model.config.condition.length : 0;
+
+/** The caption's words the prior knows, as ids (as `vqct transformer train --data emoji` does). */
+const known = new Set(vocab.words);
+const captionIds = (caption) => {
+  const words = caption.toLowerCase().split(/[^a-z0-9'-]+/).filter((w) => w !== '' && (known.has(w) || (w.endsWith('s') && known.has(w.slice(0, -1)))));
+  return words.length === 0 ? [] : wordIds(words.slice(0, max).join(' '), vocab);
+};
+
+async function encode(split) {
+  const ds = await loadEmojiDataset({ size: tok.imageSize, split });
+  const per = tok.imageSize * tok.imageSize * 3;
+  const out = [];
+  for (let s = 0; s < ds.size; s += 64) {
+    const n = Math.min(64, ds.size - s);
+    const px = new Float32Array(n * per);
+    for (let i = 0; i < n; i++) px.set(await ds.get(s + i), i * per);
+    const t = tf.tidy(() => tok.model.encode(tf.tensor4d(px, [n, tok.imageSize, tok.imageSize, 3])));
+    out.push(Int32Array.from(await t.data()));
+    t.dispose();
+  }
+  const grids = new Int32Array(out.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of out) { grids.set(p, o); o += p.length; }
+  return { grids, captions: ds.items.map((it) => it.caption), size: ds.size };
+}
+
+const held = await encode('heldout');
+const train = await encode('train');
+log(`encoded ${train.size} train and ${held.size} held-out emoji`);
+const ids = held.captions.map(captionIds);
+const withWords = TokenSequenceDataset.fromGrids(model.layout, held.grids, (i) => ({ kind: 'words', ids: ids[i] }), 'heldout:captions');
+const blank = TokenSequenceDataset.fromGrids(model.layout, held.grids, () => ({ kind: 'words', ids: [] }), 'heldout:blank');
+const trainSeq = TokenSequenceDataset.fromGrids(model.layout, train.grids, () => ({ kind: 'words', ids: [] }), 'train');
+const bitsCaption = await heldOutBits(model, withWords);
+const bitsBlank = await heldOutBits(model, blank);
+const uni = unigramBits(model.layout, trainSeq.sequences, withWords.sequences);
+log(`held-out bits/token: caption ${bitsCaption.bitsPerToken.toFixed(3)}, blank ${bitsBlank.bitsPerToken.toFixed(3)}, unigram ${uni.bitsPerToken.toFixed(3)}`);
+
+// Prompt faithfulness: distinct held-out captions whose last known word is a noun.
+const seen = new Set();
+const picks = [];
+held.captions.forEach((c, i) => {
+  const last = ids[i].at(-1);
+  if (last == null || last < vocab.kAdj || seen.has(c)) return;
+  seen.add(c);
+  picks.push({ caption: c, ids: ids[i], noun: last - vocab.kAdj });
+});
+const chosen = picks.filter((_, j) => j % Math.max(1, Math.floor(picks.length / prompts)) === 0).slice(0, prompts);
+async function nounsOf(conditions) {
+  const t = await sampleTokens(model, { count: conditions.length, condition: conditions, seed });
+  const g = await t.data();
+  t.dispose();
+  const k1 = model.layout.tokens.adjectives + 1;
+  const L = model.layout.tokens.grid[0] * model.layout.tokens.grid[1];
+  return conditions.map((_, i) => new Set(Array.from({ length: L }, (_, p) => g[(i * L + p) * k1 + k1 - 1])));
+}
+const t0 = Date.now();
+const prompted = await nounsOf(chosen.map((c) => ({ kind: 'words', ids: c.ids })));
+const unprompted = await nounsOf(chosen.map(() => ({ kind: 'words', ids: [] })));
+const share = (sets) => sets.filter((s, i) => s.has(chosen[i].noun)).length / chosen.length;
+// How often the noun is in the encoder's own grid of that held-out image (the ceiling for this tokenizer).
+const k1 = model.layout.tokens.adjectives + 1;
+const L = model.layout.tokens.grid[0] * model.layout.tokens.grid[1];
+const own = chosen.map((c) => {
+  const i = held.captions.indexOf(c.caption);
+  return new Set(Array.from({ length: L }, (_, p) => held.grids[(i * L + p) * k1 + k1 - 1])).has(c.noun);
+}).filter(Boolean).length / chosen.length;
+const report = {
+  generator: sidecar.name, step: sidecar.step, tokenizer: sidecar.tokenizer,
+  heldOut: { images: held.size, captionWordsPerImage: ids.reduce((a, x) => a + x.length, 0) / ids.length, bitsPerToken: { caption: bitsCaption, blank: bitsBlank, unigram: uni } },
+  faithfulness: { prompts: chosen.length, seed, withPrompt: share(prompted), blankPrompt: share(unprompted), encodedImage: own, sampleSeconds: (Date.now() - t0) / 1000 },
+};
+log(`prompt faithfulness (${chosen.length} held-out captions, seed ${seed}): noun sampled ${(100 * report.faithfulness.withPrompt).toFixed(1)}% with the prompt, ${(100 * report.faithfulness.blankPrompt).toFixed(1)}% with a blank one; in the encoder's grid of the image itself ${(100 * own).toFixed(1)}%`);
+const json = arg('json');
+if (json) writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(report.faithfulness)}\n`);
+model.dispose();
+tok.dispose();
