@@ -47,6 +47,27 @@ std::vector<double> rowsParallelSum(int64_t rows, int64_t width, F body) {
   return sum;
 }
 
+/**
+ * From per-image, per-channel pairs of sums laid out [image][2][C] (first sums, then
+ * second sums), each group's two means over its channels and positions: [image][group][2].
+ */
+std::vector<double> groupMeans(const std::vector<double>& sums, const Nhwc& d) {
+  std::vector<double> means(static_cast<size_t>(d.n * d.groups * 2), 0.0);
+  const double count = static_cast<double>(d.hw * d.cg);
+  for (int64_t i = 0; i < d.n; i++) {
+    for (int64_t g = 0; g < d.groups; g++) {
+      double s1 = 0, s2 = 0;
+      for (int64_t k = g * d.cg; k < (g + 1) * d.cg; k++) {
+        s1 += sums[i * d.c * 2 + k];
+        s2 += sums[i * d.c * 2 + d.c + k];
+      }
+      means[(i * d.groups + g) * 2] = s1 / count;
+      means[(i * d.groups + g) * 2 + 1] = s2 / count;
+    }
+  }
+  return means;
+}
+
 std::vector<at::Tensor> groupNormNhwc(const std::vector<at::Tensor>& in, const std::vector<double>& s) {
   need(in.size() == 3 && s.size() == 2, "group_norm_nhwc takes x, gamma, beta; groups, eps");
   const at::Tensor x = cpuFloat(in[0], "x"), gamma = cpuFloat(in[1], "gamma"), beta = cpuFloat(in[2], "beta");
@@ -67,18 +88,11 @@ std::vector<at::Tensor> groupNormNhwc(const std::vector<at::Tensor>& in, const s
   at::Tensor mean = at::empty({d.n, d.groups}, x.options()), rstd = at::empty({d.n, d.groups}, x.options());
   float* mp = mean.data_ptr<float>();
   float* rp = rstd.data_ptr<float>();
-  const double count = static_cast<double>(d.hw * d.cg);
-  for (int64_t i = 0; i < d.n; i++) {
-    for (int64_t g = 0; g < d.groups; g++) {
-      double s1 = 0, s2 = 0;
-      for (int64_t k = g * d.cg; k < (g + 1) * d.cg; k++) {
-        s1 += sums[i * d.c * 2 + k];
-        s2 += sums[i * d.c * 2 + d.c + k];
-      }
-      const double mu = s1 / count, var = std::max(s2 / count - mu * mu, 0.0);
-      mp[i * d.groups + g] = static_cast<float>(mu);
-      rp[i * d.groups + g] = static_cast<float>(1.0 / std::sqrt(var + eps));
-    }
+  const std::vector<double> means = groupMeans(sums, d);  // E[x], E[x^2] per image and group
+  for (int64_t ig = 0; ig < d.n * d.groups; ig++) {
+    const double mu = means[ig * 2], var = std::max(means[ig * 2 + 1] - mu * mu, 0.0);
+    mp[ig] = static_cast<float>(mu);
+    rp[ig] = static_cast<float>(1.0 / std::sqrt(var + eps));
   }
   at::Tensor z = at::empty_like(x);
   float* zp = z.data_ptr<float>();
@@ -145,19 +159,13 @@ std::vector<at::Tensor> groupNormNhwcBackward(const std::vector<at::Tensor>& in,
       }
     }
   });
-  std::vector<float> mg(d.n * d.c), mgx(d.n * d.c);  // per image and channel: its group's means
-  const double count = static_cast<double>(d.hw * d.cg);
+  // Per image and channel: its group's means of dz*gamma and dz*gamma*xhat.
+  const std::vector<double> means = groupMeans(sums, d);
+  std::vector<float> mg(d.n * d.c), mgx(d.n * d.c);
   for (int64_t i = 0; i < d.n; i++) {
-    for (int64_t g = 0; g < d.groups; g++) {
-      double s1 = 0, s2 = 0;
-      for (int64_t k = g * d.cg; k < (g + 1) * d.cg; k++) {
-        s1 += sums[i * d.c * 2 + k];
-        s2 += sums[i * d.c * 2 + d.c + k];
-      }
-      for (int64_t k = g * d.cg; k < (g + 1) * d.cg; k++) {
-        mg[i * d.c + k] = static_cast<float>(s1 / count);
-        mgx[i * d.c + k] = static_cast<float>(s2 / count);
-      }
+    for (int64_t k = 0; k < d.c; k++) {
+      mg[i * d.c + k] = static_cast<float>(means[(i * d.groups + k / d.cg) * 2]);
+      mgx[i * d.c + k] = static_cast<float>(means[(i * d.groups + k / d.cg) * 2 + 1]);
     }
   }
   at::Tensor dx = at::empty_like(x), dgamma = at::empty({d.c}, x.options()), dbeta = at::empty({d.c}, x.options());
