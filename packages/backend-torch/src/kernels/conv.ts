@@ -55,17 +55,18 @@ function pointwiseForward(b: TorchBackend, x: TensorInfo, filter: TensorInfo, in
   return b.t(RESHAPE, y, [info.batchSize, info.outHeight, info.outWidth, info.outChannels]);
 }
 
-function forward(b: TorchBackend, x: TensorInfo, filter: TensorInfo, info: ConvInfo, depthwise: boolean, bias?: TensorInfo): number {
-  const flatBias = bias != null && bias.shape.length <= 1 && (bias.shape[0] ?? 1) === info.outChannels;
-  if (pointwise(info, depthwise)) {
-    const y = pointwiseForward(b, x, filter, info, flatBias ? b.t(RESHAPE, b.input(bias), [info.outChannels]) : null);
-    return bias != null && !flatBias ? b.t(aten('add.Tensor'), y, b.input(bias)) : y;
-  }
+/** A dense conv through ATen's conv2d (oneDNN on the channels_last view), bias fused where flat. */
+function convForward(b: TorchBackend, x: TensorInfo, filter: TensorInfo, info: ConvInfo, depthwise: boolean, biasId: number | null): number {
   const { id, padding } = paddedInput(b, b.input(x), info);
   const w = weightOf(b, b.input(filter), filter.shape, depthwise);
   const groups = depthwise ? info.inChannels : 1;
+  return nhwc(b, b.t(CONV, id, w, biasId, [info.strideHeight, info.strideWidth], padding, [info.dilationHeight, info.dilationWidth], groups));
+}
+
+function forward(b: TorchBackend, x: TensorInfo, filter: TensorInfo, info: ConvInfo, depthwise: boolean, bias?: TensorInfo): number {
+  const flatBias = bias != null && bias.shape.length <= 1 && (bias.shape[0] ?? 1) === info.outChannels;
   const biasId = flatBias ? b.t(RESHAPE, b.input(bias), [info.outChannels]) : null;
-  const y = nhwc(b, b.t(CONV, id, w, biasId, [info.strideHeight, info.strideWidth], padding, [info.dilationHeight, info.dilationWidth], groups));
+  const y = pointwise(info, depthwise) ? pointwiseForward(b, x, filter, info, biasId) : convForward(b, x, filter, info, depthwise, biasId);
   return bias != null && !flatBias ? b.t(aten('add.Tensor'), y, b.input(bias)) : y;
 }
 
