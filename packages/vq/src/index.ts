@@ -28,7 +28,9 @@ export type { StepEvent, SamplesEvent, TrainerState, TrainerCallbacks } from './
 export type { TrainStep, StepReport, TrainableTokenizer, NamedWeightsOwner, AuxiliaryLoss } from './train/types';
 export { sampleGrid } from './train/sample-grid';
 export type { SampleGrid } from './train/sample-grid';
-export { defaultTrainOptions, resolveTrainOptions, learningRate } from './train/options';
+export { defaultTrainOptions, resolveTrainOptions, learningRate, learningRateAt } from './train/options';
+export { defaultLrSchedule, learningRateFactor, resolveLrSchedule } from './train/lr-schedule';
+export type { LrSchedule } from './train/lr-schedule';
 export type { TrainOptions, ResolvedTrainOptions } from './train/options';
 export { encodeCheckpoint, encodeCheckpointTensors, decodeCheckpoint, parseCheckpointSidecar, restoreVariables } from './checkpoint/codec';
 export type { CheckpointMeta, CheckpointExpectations } from './checkpoint/codec';

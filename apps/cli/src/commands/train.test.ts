@@ -93,6 +93,21 @@ describe('vqct train', { timeout: 900_000 }, () => {
     expect(JSON.parse(readFileSync(join(dir, 'run-vq', 'checkpoints', 'last.json'), 'utf8')).priorDigest).toBeNull();
   });
 
+  it('follows --lr-schedule cosine with --warmup-steps, logs the lr per step, and keeps the curve across a resume with more steps', async () => {
+    const flags = [...QUICK_TRAIN, '--quantizer', 'vq', '--lr', '1e-3', '--lr-schedule', 'cosine', '--warmup-steps', '2', '--lr-final', '0', '--sample-every', '0'];
+    const a = await runCli(['train', ...flags, '--steps', '5', '--out', 'run-lr'], dir);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stderr).toMatch(/lr 1\.00e-3 \(warm-up 2 steps, cosine to x0 at step 5\)/);
+    const b = await runCli(['train', '--resume', '--steps', '7', '--out', 'run-lr'], dir);
+    expect(b.code, b.stderr).toBe(0);
+    const lr = readFileSync(join(dir, 'run-lr', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { lr: number }).lr);
+    // Updates 0-1 warm up; 2-4 follow the cosine from 1 (update 2) to 0 at 5; the resume stays at 0.
+    const expected = [0.5, 1, 1, 0.75, 0.25, 0, 0].map((f) => f * 1e-3);
+    expect(lr.length).toBe(7);
+    lr.forEach((x, i) => expect(x, `step ${i + 1}`).toBeCloseTo(expected[i], 12));
+    expect(JSON.parse(readFileSync(join(dir, 'run-lr', 'run.json'), 'utf8')).train.lrSchedule).toEqual({ kind: 'cosine', warmupSteps: 2, decaySteps: 5, finalFactor: 0 });
+  });
+
   it('rejects bad inputs with one clear line and exit 1, leaving no run folder behind', async () => {
     writeFileSync(join(dir, 'bad.yaml'), 'model:\n  preset: tiny\n   codeDim: [\n');
     writeFileSync(join(dir, 'wrong-key.yaml'), 'model:\n  preset: tiny\n  codeDims: 32\n');
@@ -109,6 +124,8 @@ describe('vqct train', { timeout: 900_000 }, () => {
       [['--prior', 'nope.safetensors'], /nope\.safetensors: no such file/],
       [['--quantizer', 'vq', '--transfer', 'mlp'], /--transfer mlp needs --quantizer vqct/],
       [['--steps', 'ten'], /--steps expects a non-negative integer, got "ten"/],
+      [['--lr-final', '2'], /--lr-final expects a factor in \[0, 1\], got "2"/],
+      [['--lr-schedule', 'step'], /argument 'step' is invalid\. Allowed choices are constant, cosine/],
       [['--resume'], /has no checkpoints\/last\.json/],
     ];
     for (const [args, re] of cases) {

@@ -15,6 +15,15 @@ export function numberOption(name: string): (value: string) => number {
   };
 }
 
+/** A commander parser for a number in [0, 1]. */
+function fractionOption(name: string): (value: string) => number {
+  return (value: string) => {
+    const v = Number(value);
+    if (value.trim() === '' || !(v >= 0 && v <= 1)) throw new UsageError(`${name} expects a factor in [0, 1], got ${JSON.stringify(value)}`);
+    return v;
+  };
+}
+
 const fmt = (x: number | undefined, d = 4): string => (x == null ? '-' : x.toFixed(d));
 
 /** The human summary of a training run. */
@@ -48,6 +57,9 @@ export function registerTrain(program: Command): void {
     .option('--epochs <n>', 'train this many passes over the data instead of --steps', intOption('--epochs'))
     .option('--batch-size <n>', 'images per step', intOption('--batch-size'))
     .option('--lr <rate>', 'learning rate (default: 2e-4 for the 32px presets, the authors\' 4.5e-6 x batch otherwise)', numberOption('--lr'))
+    .addOption(new Option('--lr-schedule <kind>', 'constant (default) | cosine: from the peak --lr down to --lr-final x it at the last step').choices(['constant', 'cosine']))
+    .option('--warmup-steps <n>', 'raise the lr linearly over the first n steps (default 0)', intOption('--warmup-steps'))
+    .option('--lr-final <factor>', 'cosine: the lr at the last step, as a factor of the peak (default 0.1)', fractionOption('--lr-final'))
     .option('--seed <n>', 'seed of the init, data order and dropout', intOption('--seed'))
     .option('--perceptual', 'add the MobileNetV2 perceptual loss (slower; on by default with --preset emoji-32, at weight 0.1)')
     .option('--no-perceptual', 'train without the perceptual loss (also with --preset emoji-32)')

@@ -9,7 +9,7 @@ import { loadPrior } from '@vqct/prior/node';
 import { createTransferNet, type TransferNet } from '@vqct/transfer-net';
 import type { ImageDataset, StepEvent, TrainerState, VqModel } from '@vqct/vq';
 import type { LaunchEnv } from '@vqct/backend-torch';
-import { BatchLoader, PatchDiscriminator, Trainer, createCaptionAlignmentTerm, createVqModel, createVqganStep, learningRate, parseCheckpointSidecar, sampleGrid, syncFromRankZero } from '@vqct/vq';
+import { BatchLoader, PatchDiscriminator, Trainer, createCaptionAlignmentTerm, createVqModel, createVqganStep, learningRate, learningRateAt, parseCheckpointSidecar, resolveLrSchedule, sampleGrid, syncFromRankZero } from '@vqct/vq';
 import { loadMobileNetPerceptual, restoreCheckpoint, saveCheckpoint } from '@vqct/vq/node';
 import { stringify as toYaml } from 'yaml';
 import { openDataset } from '../data';
@@ -23,7 +23,7 @@ import { readInitCheckpoint, restoreInitWeights, type InitCheckpoint } from './i
 import { joinDataParallelJob, launchEnvOfProcess, type DataParallelJob } from './data-parallel-job';
 import { writeLossPlot, writeUsagePlot } from './plots';
 import type { RunSettings, TrainFlags } from './settings';
-import { resolveRunSettings } from './settings';
+import { describeLearningRate, resolveRunSettings } from './settings';
 import { stopOnSignals } from './stop-signals';
 import { createTrainProgress } from './train-progress';
 
@@ -135,7 +135,7 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
     const last = parseCheckpointSidecar(readFileSync(join(resumeFrom, 'last.json'), 'utf8'), join(resumeFrom, 'last.json'));
     const extend = flags.steps ?? (flags.epochs != null ? null : Math.max(recorded.train.steps, last.step));
     settings = { ...recorded, train: { ...recorded.train, steps: extend ?? recorded.train.steps }, epochs: flags.epochs ?? (flags.steps != null ? null : recorded.epochs) };
-    const ignored = (['config', 'preset', 'data', 'prior', 'quantizer', 'transfer', 'batchSize', 'lr', 'seed', 'limit', 'background', 'discStart', 'init', 'alignWeight', 'alignPool', 'alignGradient', 'alignTemperature', 'alignWeighting'] as const).filter((k) => flags[k] != null);
+    const ignored = (['config', 'preset', 'data', 'prior', 'quantizer', 'transfer', 'batchSize', 'lr', 'lrSchedule', 'warmupSteps', 'lrFinal', 'seed', 'limit', 'background', 'discStart', 'init', 'alignWeight', 'alignPool', 'alignGradient', 'alignTemperature', 'alignWeighting'] as const).filter((k) => flags[k] != null);
     if (ignored.length > 0) out.log(`--resume: using the run's recorded settings; ignoring ${ignored.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
   } else {
     settings = resolveRunSettings(flags);
@@ -164,6 +164,8 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
     });
     out.log(`data: ${ds.name}, ${ds.size} images of ${ds.height}x${ds.width}x${ds.channels}`);
     if (settings.epochs != null) settings.train = { ...settings.train, steps: Math.ceil((settings.epochs * ds.size) / (settings.train.batchSize * workers)) };
+    // A new run fixes where its lr decay ends (its steps now), so a later resume with a larger --steps keeps the curve.
+    if (resumeFrom == null) settings.train = { ...settings.train, lrSchedule: resolveLrSchedule(settings.train.lrSchedule, settings.train.steps) };
 
     let prior: Prior | null = null;
     if (settings.model.quantizer === 'vqct') {
@@ -204,11 +206,11 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
     if (alignment != null) out.log(`alignment: weight ${alignment.options.weight}, pool ${alignment.options.pool}, gradient ${alignment.options.gradient}, temperature ${alignment.options.temperature}, weighting ${alignment.options.weighting}`);
     const step = createVqganStep({
       model, codebook: net ?? undefined, discriminator: disc, perceptual, loss: train.loss,
-      learningRate: learningRate(train), betas: train.betas, epsilon: train.epsilon,
+      learningRate: learningRate(train), learningRateAt: (at) => learningRateAt(train, at), betas: train.betas, epsilon: train.epsilon,
       kAdj: model.config.kAdj, kNoun: model.config.kNoun, auxiliary: alignment, dataParallel: job?.dataParallel,
     });
     disposables.push(step);
-    out.log(`model: ${settings.model.quantizer} quantizer, ${model.parameterCount().toLocaleString('en-US')} parameters, codebook ${model.config.kAdj} + ${model.config.kNoun}, lr ${learningRate(train).toExponential(2)}, batch ${train.batchSize}`);
+    out.log(`model: ${settings.model.quantizer} quantizer, ${model.parameterCount().toLocaleString('en-US')} parameters, codebook ${model.config.kAdj} + ${model.config.kNoun}, ${describeLearningRate(train)}, batch ${train.batchSize}`);
 
     let resumed: TrainerState | null = null;
     if (resumeFrom != null) {
@@ -248,7 +250,7 @@ async function trainLocked(flags: TrainFlags, options: TrainRunOptions, out: Out
     const trainer = new Trainer(step, loader, { steps: train.steps, seed: train.seed, checkpointEvery: train.checkpointEvery, sampleEvery: train.sampleEvery, sampleCount: train.sampleCount, primary }, {
       onStep: (e) => {
         events.push(e);
-        if (primary) run.appendMetrics({ step: e.step, epoch: e.epoch, time: (Date.now() - started) / 1000, imagesPerSecond: e.imagesPerSecond * workers, ...e.losses, usageAdjective: e.usage?.adjective, usageNoun: e.usage?.noun });
+        if (primary) run.appendMetrics({ step: e.step, epoch: e.epoch, time: (Date.now() - started) / 1000, imagesPerSecond: e.imagesPerSecond * workers, lr: e.learningRate, ...e.losses, usageAdjective: e.usage?.adjective, usageNoun: e.usage?.noun });
         progress.step(workers > 1 ? { ...e, imagesPerSecond: e.imagesPerSecond * workers } : e);
         if (stopRequested == null && Date.now() >= deadline && e.step < train.steps) stopRequested = 'time-limit';
         // Workers stop together, at the same step: any rank's reason stops all.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, IoError } from '@vqct/core';
 import type { ResolvedTransferNetOptions } from '@vqct/transfer-net';
 import type { AlignmentGradient, AlignmentPool, AlignmentWeighting, PatchDiscriminatorOptions, ResolvedCaptionAlignmentOptions, ResolvedTrainOptions, VqModelConfig, VqModelOptions, VqModelPresetName } from '@vqct/vq';
-import { loadRunConfig, resolveCaptionAlignmentOptions, resolvePatchDiscriminatorOptions, resolveTrainOptions, resolveVqModelConfig } from '@vqct/vq';
+import { learningRate, loadRunConfig, resolveCaptionAlignmentOptions, resolvePatchDiscriminatorOptions, resolveTrainOptions, resolveVqModelConfig } from '@vqct/vq';
 
 export const RUN_SETTINGS_VERSION = 1;
 
@@ -18,6 +18,9 @@ export interface TrainFlags {
   epochs?: number;
   batchSize?: number;
   lr?: number;
+  lrSchedule?: 'constant' | 'cosine';
+  warmupSteps?: number;
+  lrFinal?: number;
   seed?: number;
   limit?: number;
   perceptual?: boolean;
@@ -116,6 +119,8 @@ export function resolveRunSettings(flags: TrainFlags): RunSettings {
   if (flags.batchSize != null && flags.batchSize < 1) throw new ConfigError(`--batch-size must be at least 1, got ${flags.batchSize}`);
   if (flags.lr != null && !(flags.lr > 0)) throw new ConfigError(`--lr must be a positive number, got ${flags.lr}`);
   if (flags.steps != null && flags.epochs != null) throw new ConfigError('--steps and --epochs cannot be used together');
+  if (flags.warmupSteps != null && flags.warmupSteps < 0) throw new ConfigError(`--warmup-steps must be at least 0, got ${flags.warmupSteps}`);
+  if (flags.lrFinal != null && !(flags.lrFinal >= 0 && flags.lrFinal <= 1)) throw new ConfigError(`--lr-final must be a factor in [0, 1] of the peak lr, got ${flags.lrFinal}`);
   const train = resolveTrainOptions({
     ...base,
     batchSize,
@@ -127,6 +132,12 @@ export function resolveRunSettings(flags: TrainFlags): RunSettings {
     sampleEvery: flags.sampleEvery ?? base.sampleEvery,
     sampleCount: Math.min(base.sampleCount, batchSize),
     loss: { ...base.loss, ...(flags.discStart != null ? { discStart: flags.discStart } : {}) },
+    lrSchedule: {
+      ...base.lrSchedule,
+      ...(flags.lrSchedule != null ? { kind: flags.lrSchedule } : {}),
+      ...(flags.warmupSteps != null ? { warmupSteps: flags.warmupSteps } : {}),
+      ...(flags.lrFinal != null ? { finalFactor: flags.lrFinal } : {}),
+    },
   }, flags.config);
   let discriminator: RunSettings['discriminator'];
   try {
@@ -184,4 +195,15 @@ function resolveAlignment(flags: TrainFlags, model: VqModelConfig): ResolvedCapt
     ...(flags.alignTemperature != null ? { temperature: flags.alignTemperature } : {}),
     ...(flags.alignWeighting != null ? { weighting: flags.alignWeighting } : {}),
   });
+}
+
+/** "lr 1.00e-3" plus the schedule where there is one: "lr 1.00e-3 (warm-up 500 steps, cosine to x0.1 at step 20000)". */
+export function describeLearningRate(train: ResolvedTrainOptions): string {
+  const peak = `lr ${learningRate(train).toExponential(2)}`;
+  const s = train.lrSchedule as ResolvedTrainOptions['lrSchedule'] | undefined;
+  const parts = [
+    ...(s != null && s.warmupSteps > 0 ? [`warm-up ${s.warmupSteps} steps`] : []),
+    ...(s?.kind === 'cosine' ? [`cosine to x${s.finalFactor} at step ${s.decaySteps}`] : []),
+  ];
+  return parts.length > 0 ? `${peak} (${parts.join(', ')})` : peak;
 }

@@ -33,9 +33,13 @@ export class NamedAdam {
     this.t = tf.tidy(() => tf.variable(tf.scalar(0), false));
   }
 
-  /** Applies one update; `grads` are keyed like `variables` (missing = no gradient). */
-  apply(grads: Record<string, tf.Tensor | undefined>): void {
-    const { learningRate, beta1, beta2, epsilon } = this.options;
+  /**
+   * Applies one update; `grads` are keyed like `variables` (missing = no gradient).
+   * `learningRate` overrides the options' for this update (a schedule).
+   */
+  apply(grads: Record<string, tf.Tensor | undefined>, learningRate = this.options.learningRate): void {
+    const { beta1, beta2, epsilon } = this.options;
+    const attrs = { ...this.options, learningRate };
     tf.tidy(() => {
       this.t.assign(tf.add(this.t, 1));
       const t = this.t;
@@ -46,7 +50,7 @@ export class NamedAdam {
         const g = grads[name];
         if (g == null) continue;
         if (fused) {
-          const [p, m, v] = tf.engine().runKernel(FUSED_KERNELS.adam, { param: variable, m: this.m[name], v: this.v[name], grad: g, c1, c2 }, this.options as never) as tf.Tensor[];
+          const [p, m, v] = tf.engine().runKernel(FUSED_KERNELS.adam, { param: variable, m: this.m[name], v: this.v[name], grad: g, c1, c2 }, attrs as never) as tf.Tensor[];
           this.m[name].assign(m);
           this.v[name].assign(v);
           variable.assign(p);

@@ -7,6 +7,8 @@ export interface StepEvent {
   epoch: number;
   losses: Record<string, number>;
   usage?: { adjective: number; noun: number };
+  /** The learning rate of this step's update (where the step reports it). */
+  learningRate?: number;
   /** Images per second over this step. */
   imagesPerSecond: number;
   /** Estimated seconds left to `steps`, from the mean step time of this run. */

@@ -2,6 +2,8 @@ import { resolveOrThrow } from '@vqct/core';
 import { z } from 'zod';
 import type { LossOptions, ResolvedLossOptions } from '../losses/options';
 import { defaultLossOptions, lossOptionsSchema } from '../losses/options';
+import type { LrSchedule } from './lr-schedule';
+import { defaultLrSchedule, learningRateFactor, lrScheduleSchema } from './lr-schedule';
 
 /** Training options (partial, user-facing). */
 export interface TrainOptions {
@@ -23,10 +25,13 @@ export interface TrainOptions {
   /** Images in a sample grid. */
   sampleCount?: number;
   loss?: LossOptions;
+  /** Warm-up and decay of the learning rate (default: constant, no warm-up). */
+  lrSchedule?: Partial<LrSchedule>;
 }
 
-export interface ResolvedTrainOptions extends Required<Omit<TrainOptions, 'loss'>> {
+export interface ResolvedTrainOptions extends Required<Omit<TrainOptions, 'loss' | 'lrSchedule'>> {
   loss: ResolvedLossOptions;
+  lrSchedule: LrSchedule;
 }
 
 export const defaultTrainOptions: ResolvedTrainOptions = {
@@ -41,6 +46,7 @@ export const defaultTrainOptions: ResolvedTrainOptions = {
   sampleEvery: 0,
   sampleCount: 8,
   loss: defaultLossOptions,
+  lrSchedule: defaultLrSchedule,
 };
 
 export const trainOptionsSchema = z.strictObject({
@@ -55,6 +61,7 @@ export const trainOptionsSchema = z.strictObject({
   sampleEvery: z.number().int().min(0),
   sampleCount: z.number().int().positive(),
   loss: lossOptionsSchema,
+  lrSchedule: lrScheduleSchema,
 });
 
 /**
@@ -64,11 +71,19 @@ export const trainOptionsSchema = z.strictObject({
  * learningRate(o); // 4.5e-6 * 4
  */
 export function resolveTrainOptions(options: TrainOptions = {}, file?: string): ResolvedTrainOptions {
-  const merged = { ...defaultTrainOptions, ...options, loss: { ...defaultLossOptions, ...options.loss } };
+  const merged = { ...defaultTrainOptions, ...options, loss: { ...defaultLossOptions, ...options.loss }, lrSchedule: { ...defaultLrSchedule, ...options.lrSchedule } };
   return resolveOrThrow(trainOptionsSchema, merged, 'training options', file) as ResolvedTrainOptions;
 }
 
 /** lr = baseLearningRate x batchSize x devices (the authors' scaling). */
 export function learningRate(o: Pick<ResolvedTrainOptions, 'baseLearningRate' | 'batchSize' | 'devices'>): number {
   return o.baseLearningRate * o.batchSize * o.devices;
+}
+
+/**
+ * The learning rate of the update at `step` (0-based): the peak lr times the schedule's factor.
+ * Options without a schedule (runs from before it existed) stay constant.
+ */
+export function learningRateAt(o: Pick<ResolvedTrainOptions, 'baseLearningRate' | 'batchSize' | 'devices'> & { lrSchedule?: LrSchedule }, step: number): number {
+  return learningRate(o) * (o.lrSchedule != null ? learningRateFactor(o.lrSchedule, step) : 1);
 }

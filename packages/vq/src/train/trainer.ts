@@ -99,6 +99,7 @@ export class Trainer {
           epoch: this.loader.state().epoch,
           losses: report.losses,
           usage: report.usage,
+          learningRate: report.learningRate,
           imagesPerSecond: batch.shape[0] / Math.max((t1 - t0) / 1000, 1e-9),
           etaSeconds: ((steps - this.stepCount) * perStep) / 1000,
         });

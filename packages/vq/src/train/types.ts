@@ -61,6 +61,8 @@ export interface StepReport {
   losses: Record<string, number>;
   /** Share of codes used at least once in this batch, per half. */
   usage?: { adjective: number; noun: number };
+  /** The learning rate this step's update used. */
+  learningRate?: number;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface VqganStepOptions {
   loss?: LossOptions;
   /** Already scaled: baseLr x batch x devices. */
   learningRate: number;
+  /** The learning rate of the update at a step (a schedule); default: `learningRate` at every step. */
+  learningRateAt?: (step: number) => number;
   betas?: [number, number];
   epsilon?: number;
   /** Code counts per half, for the usage figure in step reports. */
@@ -159,6 +161,7 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
   // back; `run` reads them synchronously, `runAsync` with `await data()` (GPU backends).
   function* steps(batch: tf.Tensor4D, step: number, seed: number): Generator<tf.Tensor, StepReport, ReadValues> {
     const discOn = disc != null && step >= loss.discStart;
+    const lr = options.learningRateAt?.(step) ?? options.learningRate;
     const losses: Record<string, number> = {};
     let usage: StepReport['usage'];
     const head = discOn ? createGanHead({
@@ -200,19 +203,19 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
         total.dispose();
       }
       guard('generator gradient', { sum }, step);
-      optG.apply(grads);
+      optG.apply(grads, lr);
       model.afterStep(dp?.sum);
-      if (discOn && optD != null) losses.disc = yield* discriminatorUpdate(batch, pass.recon, step);
+      if (discOn && optD != null) losses.disc = yield* discriminatorUpdate(batch, pass.recon, step, lr);
     } finally {
       pass?.dispose();
       head?.dispose();
       tf.dispose(owned);
     }
-    return { losses, usage };
+    return { losses, usage, learningRate: lr };
   }
 
   // The discriminator's hinge update on the real batch and the (fixed) reconstruction.
-  function* discriminatorUpdate(batch: tf.Tensor4D, recon: tf.Tensor4D, step: number): Generator<tf.Tensor, number, ReadValues> {
+  function* discriminatorUpdate(batch: tf.Tensor4D, recon: tf.Tensor4D, step: number, lr: number): Generator<tf.Tensor, number, ReadValues> {
     const d = tf.variableGrads(() => hingeDiscriminatorLoss(
       (disc as PatchDiscriminator).apply(batch, { updateStats: true, sum: dp?.sum }),
       (disc as PatchDiscriminator).apply(recon, { updateStats: true, sum: dp?.sum }),
@@ -223,7 +226,7 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
       const { disc: discLoss, ...grads } = global;
       const value = (yield discLoss)[0];
       guard('discriminator loss', { disc: value }, step);
-      (optD as NamedAdam).apply(grads);
+      (optD as NamedAdam).apply(grads, lr);
       return value;
     } finally {
       d.value.dispose();
