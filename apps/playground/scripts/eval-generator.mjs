@@ -11,16 +11,12 @@
  *
  *   node scripts/eval-generator.mjs [--dir public/generate] [--prompts 100] [--seed 1] [--json out.json]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend } from '@vqct/backend-node';
-import { decodeSafetensors } from '@vqct/core';
-import { loadPretrained } from '@vqct/models/node';
-import { heldOutBits, sampleTokens, TokenSequenceDataset, TokenTransformer, unigramBits, wordIds } from '@vqct/transformer';
-import { restoreVariables } from '@vqct/vq';
-import { loadEmojiDataset } from '@vqct/vq/node';
+import { heldOutBits, sampleTokens, TokenSequenceDataset, unigramBits } from '@vqct/transformer';
+import { captionIdsFor, encodeSplit, loadGenerator } from './generator-io.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (name, fallback) => {
@@ -33,39 +29,11 @@ const seed = Number(arg('seed', 1));
 const log = (s) => process.stderr.write(`${s}\n`);
 
 log((await useNodeBackend()).line);
-const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-const sidecar = JSON.parse(readFileSync(join(dir, manifest.sidecar), 'utf8'));
-const model = new TokenTransformer(sidecar.model);
-restoreVariables(decodeSafetensors(new Uint8Array(readFileSync(join(dir, sidecar.weightsFile)))).tensors, model.namedWeights(), sidecar.weightsFile);
-const tok = loadPretrained(sidecar.tokenizer.name);
-if (tok.sidecar.weightsSha256 !== sidecar.tokenizer.weightsSha256) throw new Error(`${sidecar.tokenizer.name} is not the tokenizer this generator was trained on`);
+const { sidecar, model, tok } = loadGenerator(dir);
 const vocab = tok.prior;
 const max = model.config.condition.kind === 'words' ? model.config.condition.length : 0;
-
-/** The caption's words the prior knows, as ids (as `vqct transformer train --data emoji` does). */
-const known = new Set(vocab.words);
-const captionIds = (caption) => {
-  const words = caption.toLowerCase().split(/[^a-z0-9'-]+/).filter((w) => w !== '' && (known.has(w) || (w.endsWith('s') && known.has(w.slice(0, -1)))));
-  return words.length === 0 ? [] : wordIds(words.slice(0, max).join(' '), vocab);
-};
-
-async function encode(split) {
-  const ds = await loadEmojiDataset({ size: tok.imageSize, split });
-  const per = tok.imageSize * tok.imageSize * 3;
-  const out = [];
-  for (let s = 0; s < ds.size; s += 64) {
-    const n = Math.min(64, ds.size - s);
-    const px = new Float32Array(n * per);
-    for (let i = 0; i < n; i++) px.set(await ds.get(s + i), i * per);
-    const t = tf.tidy(() => tok.model.encode(tf.tensor4d(px, [n, tok.imageSize, tok.imageSize, 3])));
-    out.push(Int32Array.from(await t.data()));
-    t.dispose();
-  }
-  const grids = new Int32Array(out.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of out) { grids.set(p, o); o += p.length; }
-  return { grids, captions: ds.items.map((it) => it.caption), size: ds.size };
-}
+const captionIds = captionIdsFor(vocab, max);
+const encode = (split) => encodeSplit(tok, split);
 
 const held = await encode('heldout');
 const train = await encode('train');

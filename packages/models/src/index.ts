@@ -4,3 +4,5 @@ export { loadPretrainedFromBytes, checkPretrainedName } from './load-files';
 export type { PretrainedBytes, PretrainedModel } from './load-files';
 export { loadPretrained, fetchPretrainedBytes } from './fetch-pretrained';
 export type { FetchPretrainedOptions } from './fetch-pretrained';
+export { loadTokenizerFromBytes, transferOptions } from './tokenizer-from-bytes';
+export type { LoadedTokenizer, TokenizerBytes } from './tokenizer-from-bytes';

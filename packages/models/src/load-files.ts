@@ -1,12 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { SafetensorsTensor } from '@vqct/core';
 import { CheckpointError, ConfigError, sha256Hex } from '@vqct/core';
-import type { Prior } from '@vqct/prior';
-import { decodePrior, priorDigest } from '@vqct/prior';
-import type { TransferNet, TransferNetOptions } from '@vqct/transfer-net';
-import { createTransferNet } from '@vqct/transfer-net';
-import type { CheckpointSidecar, VqModel } from '@vqct/vq';
-import { createVqModel, decodeCheckpoint, parseCheckpointSidecar, resolveVqModelConfig, restoreVariables } from '@vqct/vq';
+import type { LoadedTokenizer } from './tokenizer-from-bytes';
+import { loadTokenizerFromBytes } from './tokenizer-from-bytes';
 import type { ModelCard, PretrainedName } from './catalog';
 import { PRETRAINED_MODELS, pretrainedFiles } from './catalog';
 
@@ -19,18 +13,11 @@ export interface PretrainedBytes {
 }
 
 /** A shipped model, ready to encode and decode. */
-export interface PretrainedModel {
+export interface PretrainedModel extends LoadedTokenizer {
   name: string;
   card: ModelCard;
-  model: VqModel;
-  /** The transfer net that makes the codebook from the prior. */
-  net: TransferNet;
-  prior: Prior;
-  sidecar: CheckpointSidecar;
   /** The side of the images the model takes. */
   imageSize: number;
-  /** Frees the model and the net. */
-  dispose(): void;
 }
 
 /** Fails with ConfigError unless `name` is a shipped model. */
@@ -41,22 +28,10 @@ export function checkPretrainedName(name: string): PretrainedName {
   return name as PretrainedName;
 }
 
-function group(tensors: Record<string, SafetensorsTensor>, prefix: string): Record<string, SafetensorsTensor> {
-  return Object.fromEntries(Object.entries(tensors).filter(([n]) => n.startsWith(`${prefix}.`)).map(([n, t]) => [n.slice(prefix.length + 1), t]));
-}
-
-/** The transfer net as trained (the sidecar records it), without dropout; GPU backends aggregate by gather + scatter. */
-function transferOptions(sidecar: CheckpointSidecar, codeDim: number): TransferNetOptions {
-  const recorded = ((sidecar.trainConfig ?? {}) as { transfer?: TransferNetOptions | null }).transfer;
-  if (recorded == null) throw new CheckpointError('the sidecar records no transfer net: not a VQCT model', { file: sidecar.weightsFile });
-  const gpu = ['webgpu', 'webgl'].includes(tf.getBackend());
-  return { ...recorded, codeDim, dropout: 0, aggregation: gpu ? 'gather-scatter' : 'sparse-segment' };
-}
-
 /**
  * Builds a shipped model from its bytes: checks every file against the card's
- * sha256, the weights against the sidecar and the prior against the digest
- * the model was trained with, then restores the transfer net and the model.
+ * sha256, then restores it with `loadTokenizerFromBytes` (the weights against
+ * the sidecar, the prior against the digest the model was trained with).
  * Needs a tfjs backend to be set (the caller picks it).
  *
  * @example
@@ -80,23 +55,10 @@ export function loadPretrainedFromBytes(name: string, bytes: PretrainedBytes): P
   check(files.weights, bytes.weights);
   check(files.sidecar, bytes.sidecar);
   check(files.prior, bytes.prior);
-  const prior = decodePrior(bytes.prior, { source: `${id}/${files.prior}` });
-  const sidecar = parseCheckpointSidecar(bytes.sidecar, `${id}/${files.sidecar}`);
-  const tensors = decodeCheckpoint(bytes.weights, sidecar, { priorDigest: priorDigest(prior), source: `${id}/${files.weights}` });
-  const config = resolveVqModelConfig(sidecar.modelConfig as never);
-  const net = createTransferNet(prior, transferOptions(sidecar, config.codeDim));
-  let model: VqModel | null = null;
-  try {
-    restoreVariables(group(tensors, 'transfer'), net.namedWeights(), files.weights);
-    model = createVqModel(config, { codebook: net });
-    restoreVariables(group(tensors, 'model'), model.namedWeights(), files.weights);
-  } catch (e) {
-    model?.dispose();
-    net.dispose();
-    throw e;
-  }
-  // The codebook of a trained model is fixed: compute it once, here.
-  tf.tidy(() => void net.inferenceCodebook());
-  const m = model;
-  return { name: id, card, model: m, net, prior, sidecar, imageSize: config.resolution, dispose: () => { m.dispose(); net.dispose(); } };
+  const tok = loadTokenizerFromBytes({
+    weights: { name: `${id}/${files.weights}`, bytes: bytes.weights },
+    sidecar: { name: `${id}/${files.sidecar}`, text: bytes.sidecar },
+    prior: { name: `${id}/${files.prior}`, bytes: bytes.prior },
+  });
+  return { name: id, card, ...tok, imageSize: tok.model.config.resolution };
 }
