@@ -19,8 +19,11 @@ function groupNormForward(b: TorchBackend, x: TensorInfo, gamma: TensorInfo, bet
   return [xn, y.id, mean.id, rstd.id];
 }
 
-/** CPU float32: native loops over the NHWC data (native/fused.cc); elsewhere ATen ops. */
-/** VQCT_TORCH_FUSED_LOOPS=0 takes the ATen path on CPU too (for comparing the two). */
+/**
+ * CPU float32: native loops over the NHWC data (native/fused.cc); elsewhere ATen ops.
+ * VQCT_TORCH_FUSED_LOOPS=0 takes the ATen path on CPU too (for comparing the two); read
+ * at every call, since bench/fused.bench.mjs switches it within one process.
+ */
 const nativeLoops = (b: TorchBackend, ...ts: TensorInfo[]): boolean =>
   b.device === 'cpu' && process.env.VQCT_TORCH_FUSED_LOOPS !== '0' && ts.every((t) => t.dtype === 'float32');
 
