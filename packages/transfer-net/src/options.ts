@@ -26,9 +26,11 @@ export interface ResolvedTransferNetOptions {
    * Geometric's GCNConv (the method, and the MLP ablation by default, so that the two
    * kinds differ only in the graph). `torch-linear`: PyTorch's default `nn.Linear`,
    * U(±1/√fanIn) for weights and biases, what a torch MLP starts from (docs/RESULTS.md,
-   * "The MLP discrepancy": it keeps more of the MLP's codes in use).
+   * "The MLP discrepancy": it keeps more of the MLP's codes in use). Optional even here:
+   * settings recorded before this option (run settings, checkpoints) lack it, and
+   * absent means `glorot`; `resolveTransferNetOptions` always fills it in.
    */
-  init: 'glorot' | 'torch-linear';
+  init?: 'glorot' | 'torch-linear';
   /** Seed of the initialization, the random features and the dropout stream. */
   seed: number;
   /**

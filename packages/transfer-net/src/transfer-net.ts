@@ -83,7 +83,7 @@ export class TransferNet implements CodebookSourceShape {
     const widths = [this.inputDim, ...Array<number>(config.layers - 1).fill(config.hiddenDim), config.codeDim];
     // Variables survive tidy; the initial values they were made from do not.
     this.layers = tf.tidy(() => widths.slice(1).map((fanOut, l) => {
-      const { weight, bias } = initialLayer(config.init, widths[l], fanOut, initRng);
+      const { weight, bias } = initialLayer(config.init ?? 'glorot', widths[l], fanOut, initRng);
       return { weight: tf.variable(tf.tensor2d(weight, [widths[l], fanOut]), true), bias: tf.variable(tf.tensor1d(bias), true) };
     }));
   }
