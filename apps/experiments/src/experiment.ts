@@ -30,7 +30,8 @@ function gitCommit(): string {
 function plan(o: CollapseOptions, runs: string, priors: string, cacheDir: string): Job[] {
   const shared = {
     size: o.size, batch: o.batch, baseLr: o.baseLr, seed: o.seed, trainPerClass: o.trainPerClass, testPerClass: o.testPerClass,
-    curveImages: o.curveImages, curvePoints: o.curvePoints, fidSize: o.fidSize, backend: o.backend, cacheDir,
+    curveImages: o.curveImages, curvePoints: o.curvePoints, fidSize: o.fidSize, backend: o.backend,
+    mlpInit: o.mlpInit, mlpDropout: o.mlpDropout, cacheDir,
   };
   const main: PriorSpec = { minCount: o.minCount, maxAdjectives: o.maxAdjectives, maxNouns: o.maxNouns, corpusLines: o.corpusLines };
   const jobs: Job[] = o.variants.map((v) => ({

@@ -8,7 +8,7 @@ export interface Job {
   priorFile: string;
   steps: number;
   dir: string;
-  options: Pick<CollapseOptions, 'size' | 'batch' | 'baseLr' | 'seed' | 'trainPerClass' | 'testPerClass' | 'curveImages' | 'curvePoints' | 'fidSize' | 'backend'> & { cacheDir: string };
+  options: Pick<CollapseOptions, 'size' | 'batch' | 'baseLr' | 'seed' | 'trainPerClass' | 'testPerClass' | 'curveImages' | 'curvePoints' | 'fidSize' | 'backend' | 'mlpInit' | 'mlpDropout'> & { cacheDir: string };
 }
 
 /** Held-out usage at one step (share of codes used at least once on the probe set). */

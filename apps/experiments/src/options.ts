@@ -38,6 +38,10 @@ export interface CollapseOptions {
   fidSize: number;
   /** tfjs backend of the training processes. */
   backend: 'wasm' | 'cpu';
+  /** Init of the `mlp` variant's layers (docs/RESULTS.md, "The MLP discrepancy"); the GCN variants keep Glorot. */
+  mlpInit: 'glorot' | 'torch-linear';
+  /** Hidden-layer dropout of the `mlp` variant; the GCN variants keep METHOD.md's 0.5. */
+  mlpDropout: number;
 }
 
 export const VARIANT_NAMES = ['vqct', 'vq', 'ema', 'mlp', 'random'] as const;
@@ -49,6 +53,7 @@ const FULL: CollapseOptions = {
   jobs: 1, out: 'docs/results', resume: false, quick: false,
   size: 32, batch: 8, baseLr: 1.25e-4, seed: 1,
   trainPerClass: 1000, testPerClass: 50, curveImages: 200, curvePoints: 15, fidSize: 75, backend: 'wasm',
+  mlpInit: 'glorot', mlpDropout: 0.5,
 };
 
 /** The CI smoke: a few dozen steps, two variants, a tiny eval set, no sweep. */
@@ -102,6 +107,13 @@ export function parseCollapseArgs(argv: string[]): CollapseOptions {
       case 'backend':
         if (v !== 'wasm' && v !== 'cpu') throw new Error(`--backend: expected wasm or cpu, got ${v}`);
         o.backend = v; break;
+      case 'mlp-init':
+        if (v !== 'glorot' && v !== 'torch-linear') throw new Error(`--mlp-init: expected glorot or torch-linear, got ${v}`);
+        o.mlpInit = v; break;
+      case 'mlp-dropout':
+        o.mlpDropout = num(name, v, false);
+        if (o.mlpDropout < 0 || o.mlpDropout >= 1) throw new Error(`--mlp-dropout: expected a rate in [0, 1), got ${v}`);
+        break;
       default: throw new Error(`unknown option ${flag} (see docs/RESULTS.md)`);
     }
   }

@@ -9,6 +9,7 @@ import { CodebookUsage, createVqModel, evaluateTokenizer, resolveTrainOptions, r
 import { loadInceptionPoolFeatures, loadMobileNetPerceptual, trainWithCheckpoints } from '@vqct/vq/node';
 import { heldOutCaption, loadFashionSplits } from './data';
 import type { Job, RunResult, UsagePoint } from './job';
+import { transferOptionsOf } from './transfer-options';
 
 async function batchOf(ds: ImageDataset, indices: number[]): Promise<tf.Tensor4D> {
   const per = ds.height * ds.width * ds.channels;
@@ -71,11 +72,7 @@ export async function runVariant(job: Job, log: (s: string) => void): Promise<Ru
   const config = resolveVqModelConfig({ preset: 'tiny', quantizer: learned ? job.variant as 'vq' | 'ema' : 'vqct', kAdj: prior.kAdj, kNoun: prior.kNoun });
   let net: TransferNet | undefined;
   if (!learned) {
-    net = createTransferNet(prior, {
-      kind: job.variant === 'mlp' ? 'mlp' : 'gcn',
-      features: job.variant === 'random' ? 'random' : 'words',
-      hiddenDim: config.codeDim, codeDim: config.codeDim, seed: o.seed,
-    });
+    net = createTransferNet(prior, transferOptionsOf(job.variant as 'vqct' | 'mlp' | 'random', o, config.codeDim));
   }
   const model = createVqModel(config, { codebook: net, seed: o.seed });
   const { kAdj, kNoun } = model.config;

@@ -9,7 +9,7 @@ export type { NormalizedAdjacency } from './adjacency';
 export { SparsePropagation } from './propagation';
 export { splitCodebook } from './split-codebook';
 export { randomFeatures } from './features';
-export { glorotUniform } from './init';
+export { glorotUniform, torchLinearUniform } from './init';
 export { validatePrior } from './validate-prior';
 export type { TransferNetPrior } from './validate-prior';
 export { priorContentDigest } from './prior-content-digest';

@@ -21,6 +21,16 @@ export interface ResolvedTransferNetOptions {
   activation: TransferNetActivation;
   /** Dropout rate on every hidden layer's output, in training only; METHOD.md: 0.5. */
   dropout: number;
+  /**
+   * How the layers start. `glorot`: Glorot-uniform weights and zero biases, as PyTorch
+   * Geometric's GCNConv (the method, and the MLP ablation by default, so that the two
+   * kinds differ only in the graph). `torch-linear`: PyTorch's default `nn.Linear`,
+   * U(±1/√fanIn) for weights and biases, what a torch MLP starts from (docs/RESULTS.md,
+   * "The MLP discrepancy": it keeps more of the MLP's codes in use). Optional even here:
+   * settings recorded before this option (run settings, checkpoints) lack it, and
+   * absent means `glorot`; `resolveTransferNetOptions` always fills it in.
+   */
+  init?: 'glorot' | 'torch-linear';
   /** Seed of the initialization, the random features and the dropout stream. */
   seed: number;
   /**
@@ -48,6 +58,7 @@ export const defaultTransferNetOptions: Readonly<ResolvedTransferNetOptions> = O
   codeDim: 256,
   activation: 'relu',
   dropout: 0.5,
+  init: 'glorot',
   seed: 0,
   aggregation: 'auto',
 });
@@ -61,6 +72,7 @@ const schema = z
     codeDim: z.number().int().min(1).max(1 << 16),
     activation: z.enum(TRANSFER_NET_ACTIVATIONS),
     dropout: z.number().min(0).lt(1),
+    init: z.enum(['glorot', 'torch-linear']),
     seed: z.number().int().min(0).max(0xffffffff),
     aggregation: z.enum(['auto', 'sparse-segment', 'gather-scatter']),
   })

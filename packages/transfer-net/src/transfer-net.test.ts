@@ -163,6 +163,34 @@ describe('TransferNet', () => {
     [gcn, mlp, rnd].forEach((n) => n.dispose());
   });
 
+  it("starts from PyTorch's nn.Linear init with init: 'torch-linear' (weights and biases U(±1/√fanIn))", () => {
+    const prior = randomPrior(40, 60, 100, 10);
+    const glorot = createTransferNet(prior, { kind: 'mlp', hiddenDim: 32, codeDim: 32, seed: 4 });
+    const torch = createTransferNet(prior, { kind: 'mlp', hiddenDim: 32, codeDim: 32, seed: 4, init: 'torch-linear' });
+    expect(glorot.config.init).toBe('glorot');
+    const g = glorot.namedWeights();
+    const t = torch.namedWeights();
+    expect(values(g['mlp.0.bias']).every((v) => v === 0)).toBe(true);
+    for (const [layer, fanIn, fanOut] of [[0, 100, 32], [1, 32, 32]]) {
+      const bound = 1 / Math.sqrt(fanIn);
+      const w = values(t[`mlp.${layer}.weight`]);
+      const b = values(t[`mlp.${layer}.bias`]);
+      expect(t[`mlp.${layer}.weight`].shape).toEqual([fanIn, fanOut]);
+      expect(Math.max(...w.map(Math.abs))).toBeLessThanOrEqual(bound);
+      // U(-b, b) has standard deviation b / √3; 3,200 or 1,024 draws land within 6% of it.
+      const std = Math.sqrt(w.reduce((s, v) => s + v * v, 0) / w.length);
+      expect(std / (bound / Math.sqrt(3))).toBeGreaterThan(0.94);
+      expect(std / (bound / Math.sqrt(3))).toBeLessThan(1.06);
+      expect(Math.max(...b.map(Math.abs))).toBeLessThanOrEqual(bound);
+      expect(b.filter((v) => v !== 0)).toHaveLength(fanOut);
+      // Glorot's bound here is √(6 / (fanIn + fanOut)): wider than torch's.
+      const gStd = Math.sqrt(values(g[`mlp.${layer}.weight`]).reduce((s, v) => s + v * v, 0) / w.length);
+      expect(gStd / std).toBeCloseTo(Math.sqrt(6 / (fanIn + fanOut)) / bound, 1);
+    }
+    expect(() => createTransferNet(prior, { init: 'kaiming' as never })).toThrow(/init: /);
+    [glorot, torch].forEach((n) => n.dispose());
+  });
+
   it('has configurable depth, width and activation; both aggregations agree', () => {
     const prior = randomPrior(10, 14, 6, 40);
     const one = createTransferNet(prior, { layers: 1, codeDim: 5 });

@@ -4,7 +4,7 @@ import { activate } from './activation';
 import { priorAdjacency } from './adjacency';
 import type { CodebookSourceShape } from './codebook-source';
 import { randomFeatures } from './features';
-import { glorotUniform } from './init';
+import { initialLayer } from './init';
 import { resolveAggregation, resolveTransferNetOptions, type ResolvedTransferNetOptions, type TransferNetOptions } from './options';
 import { priorContentDigest } from './prior-content-digest';
 import { SparsePropagation } from './propagation';
@@ -82,10 +82,10 @@ export class TransferNet implements CodebookSourceShape {
     const initRng = new Rng(config.seed);
     const widths = [this.inputDim, ...Array<number>(config.layers - 1).fill(config.hiddenDim), config.codeDim];
     // Variables survive tidy; the initial values they were made from do not.
-    this.layers = tf.tidy(() => widths.slice(1).map((fanOut, l) => ({
-      weight: tf.variable(tf.tensor2d(glorotUniform(widths[l], fanOut, initRng), [widths[l], fanOut]), true),
-      bias: tf.variable(tf.zeros([fanOut]) as tf.Tensor1D, true),
-    })));
+    this.layers = tf.tidy(() => widths.slice(1).map((fanOut, l) => {
+      const { weight, bias } = initialLayer(config.init ?? 'glorot', widths[l], fanOut, initRng);
+      return { weight: tf.variable(tf.tensor2d(weight, [widths[l], fanOut]), true), bias: tf.variable(tf.tensor1d(bias), true) };
+    }));
   }
 
   /**
@@ -226,7 +226,8 @@ export class TransferNet implements CodebookSourceShape {
 
 /**
  * Builds the transfer net for a prior: validates the prior (finite vectors, edges in
- * range, K > 0) and the options, initializes the weights (seeded Glorot, zero bias).
+ * range, K > 0) and the options, initializes the weights (seeded; Glorot and zero bias
+ * unless `init: 'torch-linear'`).
  *
  * @example
  * const net = createTransferNet(prior, { codeDim: 256, seed: 1 });
