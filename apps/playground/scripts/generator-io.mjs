@@ -12,16 +12,21 @@ import { TokenTransformer, wordIds } from '@vqct/transformer';
 import { restoreVariables } from '@vqct/vq';
 import { loadEmojiDataset } from '@vqct/vq/node';
 
-/** The generator of `dir` (manifest.json + sidecar + weights) and its tokenizer, sha256-checked; the caller disposes both. */
-export function loadGenerator(dir) {
+/**
+ * The generator of `dir` (manifest.json + sidecar + weights) and its tokenizer, sha256-checked.
+ * Pass `tok` (a loaded shipped tokenizer) to check against it instead of loading another copy;
+ * the caller disposes the model and the tokenizer.
+ */
+export function loadGenerator(dir, tok = undefined) {
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   const sidecar = JSON.parse(readFileSync(join(dir, manifest.sidecar), 'utf8'));
   const model = new TokenTransformer(sidecar.model);
   restoreVariables(decodeSafetensors(new Uint8Array(readFileSync(join(dir, sidecar.weightsFile)))).tensors, model.namedWeights(), sidecar.weightsFile);
-  const tok = loadPretrained(sidecar.tokenizer.name);
+  const given = tok != null;
+  if (!given) tok = loadPretrained(sidecar.tokenizer.name);
   if (tok.sidecar.weightsSha256 !== sidecar.tokenizer.weightsSha256) {
     model.dispose();
-    tok.dispose();
+    if (!given) tok.dispose();
     throw new Error(`${join(dir, manifest.sidecar)}: ${sidecar.tokenizer.name} is not the tokenizer this generator was trained on (retrain it: docs/RESULTS.md)`);
   }
   return { sidecar, model, tok };

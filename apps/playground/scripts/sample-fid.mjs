@@ -38,9 +38,9 @@ const log = (s) => process.stderr.write(`${s}\n`);
 log((await useNodeBackend()).line);
 const inception = loadInceptionPoolFeatures(Number(arg('size', 150)));
 const first = loadGenerator(arg('dir', join(here, '..', 'public', 'generate')));
-const second = arg('dir2') != null ? loadGenerator(arg('dir2')) : null;
-if (second != null && second.sidecar.tokenizer.weightsSha256 !== first.sidecar.tokenizer.weightsSha256) throw new Error('--dir2: a generator of another tokenizer');
 const { tok } = first;
+// The second generator is checked against the first one's tokenizer: one copy serves both.
+const second = arg('dir2') != null ? loadGenerator(arg('dir2'), tok) : null;
 const side = tok.imageSize;
 
 /** Pooled features of [count * side * side * 3] images in [-1, 1], one Float32Array per image. */
@@ -71,9 +71,14 @@ const held = await encodeSplit(tok, 'heldout');
 const train = await encodeSplit(tok, 'train');
 // The reference set: the held-out emoji, evenly spaced, at most MAX_FRECHET_RANK of them.
 const pick = (count) => Array.from({ length: Math.min(count, held.size) }, (_, i) => Math.floor((i * held.size) / Math.min(count, held.size)));
-const per = side * side * 3;
+/** Rows `idx` of `flat` (rows of `per` values), in that order, in a new array of the same type. */
+const gather = (flat, idx, per) => {
+  const out = new flat.constructor(idx.length * per);
+  idx.forEach((i, j) => out.set(flat.subarray(i * per, (i + 1) * per), j * per));
+  return out;
+};
 const refIdx = pick(MAX_FRECHET_RANK);
-const real = featuresOf(Float32Array.from(refIdx.flatMap((i) => Array.from(held.images.subarray(i * per, (i + 1) * per)))), refIdx.length);
+const real = featuresOf(gather(held.images, refIdx, side * side * 3), refIdx.length);
 const [gh, gw] = first.model.layout.tokens.grid;
 const k1 = first.model.layout.tokens.adjectives + 1;
 const shape = (count) => [count, gh, gw, k1];
@@ -85,9 +90,7 @@ const add = (what, feats) => {
 };
 // The floor, with as many images as every other row (Fréchet distance is biased by the sample count).
 const floorIdx = pick(n);
-const floorGrids = new Int32Array(floorIdx.length * gh * gw * k1);
-floorIdx.forEach((i, j) => floorGrids.set(held.grids.subarray(i * gh * gw * k1, (i + 1) * gh * gw * k1), j * gh * gw * k1));
-add('tokenizer reconstructions of held-out emoji (the floor)', decodedFeatures(tf.tensor4d(floorGrids, shape(floorIdx.length), 'int32')));
+add('tokenizer reconstructions of held-out emoji (the floor)', decodedFeatures(tf.tensor4d(gather(held.grids, floorIdx, gh * gw * k1), shape(floorIdx.length), 'int32')));
 add('unigram tokens (train-split frequencies per half)', decodedFeatures(tf.tensor4d(unigramGrids(train.grids, k1, n, gh * gw, seed), shape(n), 'int32')));
 for (const g of [first, second].filter((x) => x != null)) {
   const kind = g.model.config.condition.kind;
@@ -105,5 +108,4 @@ if (json) writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(report)}\n`);
 for (const g of [first, second].filter((x) => x != null)) g.model.dispose();
 tok.dispose();
-second?.tok.dispose();
 inception.net.dispose();

@@ -119,8 +119,6 @@ export function resolveRunSettings(flags: TrainFlags): RunSettings {
   if (flags.batchSize != null && flags.batchSize < 1) throw new ConfigError(`--batch-size must be at least 1, got ${flags.batchSize}`);
   if (flags.lr != null && !(flags.lr > 0)) throw new ConfigError(`--lr must be a positive number, got ${flags.lr}`);
   if (flags.steps != null && flags.epochs != null) throw new ConfigError('--steps and --epochs cannot be used together');
-  if (flags.warmupSteps != null && flags.warmupSteps < 0) throw new ConfigError(`--warmup-steps must be at least 0, got ${flags.warmupSteps}`);
-  if (flags.lrFinal != null && !(flags.lrFinal >= 0 && flags.lrFinal <= 1)) throw new ConfigError(`--lr-final must be a factor in [0, 1] of the peak lr, got ${flags.lrFinal}`);
   const train = resolveTrainOptions({
     ...base,
     batchSize,
