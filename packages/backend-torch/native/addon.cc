@@ -9,6 +9,7 @@
 #include <c10/core/InferenceMode.h>
 #include <napi.h>
 #include <torch/version.h>
+#include <dlfcn.h>
 #include <cstring>
 #include <vector>
 #include "convert.h"
@@ -200,8 +201,31 @@ Napi::Value Memory(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// OpenBLAS (Debian's libtorch links the pthread build) keeps a pool of its own, one
+// thread per core, whose idle workers spin on sched_yield; at::set_num_threads does not
+// reach it in libtorch 1.13. Two one-thread training processes on a 2-core machine then
+// each keep a spinning worker on the other's core. Null when the BLAS is not OpenBLAS.
+// Looked up at run time (the addon never links a BLAS itself): in the global scope, else
+// in the already-loaded OpenBLAS (libtorch is loaded with the addon, RTLD_LOCAL).
+void* openblasSymbol(const char* name) {
+  if (void* f = dlsym(RTLD_DEFAULT, name)) return f;
+  for (const char* lib : {"libopenblas.so.0", "libblas.so.3"}) {
+    void* handle = dlopen(lib, RTLD_LAZY | RTLD_NOLOAD);
+    if (handle == nullptr) continue;
+    void* f = dlsym(handle, name);
+    dlclose(handle);
+    if (f != nullptr) return f;
+  }
+  return nullptr;
+}
+
+int (*openblasGetThreads())() { return reinterpret_cast<int (*)()>(openblasSymbol("openblas_get_num_threads")); }
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
-  at::set_num_threads(info[0].As<Napi::Number>().Int32Value());
+  int n = info[0].As<Napi::Number>().Int32Value();
+  at::set_num_threads(n);
+  auto setBlas = reinterpret_cast<void (*)(int)>(openblasSymbol("openblas_set_num_threads"));
+  if (setBlas != nullptr) setBlas(n);
   return Napi::Number::New(info.Env(), at::get_num_threads());
 }
 
@@ -210,6 +234,8 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   auto o = Napi::Object::New(env);
   o.Set("version", Napi::String::New(env, TORCH_VERSION));
   o.Set("threads", Napi::Number::New(env, at::get_num_threads()));
+  auto getBlas = openblasGetThreads();
+  o.Set("blasThreads", getBlas != nullptr ? Napi::Number::New(env, getBlas()) : env.Null());
   o.Set("parallel", Napi::String::New(env, at::get_parallel_info()));
   o.Set("config", Napi::String::New(env, at::show_config()));
   bool cuda = at::detail::getCUDAHooks().hasCUDA();

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 export interface TorchInfo {
   version: string;
   threads: number;
+  /** OpenBLAS's own pool (set with the intra-op threads: its idle workers spin); null for another BLAS. */
+  blasThreads: number | null;
   /** at::get_parallel_info(): thread pools, OpenMP/MKL versions. */
   parallel: string;
   /** at::show_config(): the build's BLAS, oneDNN, CPU capability, CUDA. */

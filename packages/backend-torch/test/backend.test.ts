@@ -11,6 +11,15 @@ describe.runIf(found.available)('the torch backend', () => {
     expect(await tf.setBackend('torch')).toBe(true);
   });
 
+  it('gives OpenBLAS the intra-op thread count, so no idle BLAS worker spins on another core', () => {
+    if (!found.available) return;
+    const info = found.native.info();
+    expect(info.threads).toBe(1);
+    // Debian's libtorch runs on OpenBLAS (pthread build); another BLAS reports null.
+    if (info.blasThreads != null) expect(info.blasThreads).toBe(1);
+    else expect(info.config).not.toMatch(/BLAS_INFO=open/);
+  });
+
   it('round-trips float32, int32 and bool values through native memory', async () => {
     const f = tf.tensor([1.5, -2, 3.25], [3]);
     const i = tf.tensor([7, -8, 2 ** 30], [3], 'int32');
