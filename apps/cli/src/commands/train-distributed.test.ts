@@ -54,46 +54,47 @@ describe.runIf(gloo)('vqct train, data-parallel on loopback (c10d, Gloo)', { tim
 
     // Tolerance: the workers' gradients are means over 4 images, averaged by a sum over 2
     // ranks; one worker takes one mean over 8. Same terms, another float32 summation order:
-    // ~1e-7 relative (measured), the GAN loss ~1e-5 (SyncBatchNorm sums), so 1e-5 and 1e-4
-    // leave room without hiding a real mismatch (a wrong shard, an unsummed EMA statistic,
+    // ~1e-7 relative (measured) for L1 and the codebook loss; the GAN terms are noisier: the
+    // GAN loss ~1e-5 (SyncBatchNorm sums), the adaptive weight (a ratio of two gradient norms
+    // at the decoder's last layer) and with it the total up to 1.7e-5 (measured on an AMD
+    // EPYC), so 1e-5 and 1e-4 leave room without hiding a real mismatch (a wrong shard, an unsummed EMA statistic,
     // per-rank BatchNorm statistics or an unreduced gradient move losses by 1e-3 or more).
     const a = metrics('one');
     const b = metrics('two');
     expect(b.map((m) => m.step)).toEqual([1, 2, 3]);
     expect(Number.isFinite(a[2].gan) && Number.isFinite(a[2].disc)).toBe(true); // the GAN ran at step 3
     for (const [i, m] of a.entries()) {
-      for (const k of ['total', 'l1', 'codebook', 'adaptiveWeight', 'disc']) if (m[k] != null) expect(Math.abs(b[i][k] - m[k]) / Math.abs(m[k])).toBeLessThan(1e-5);
-      if (m.gan != null) expect(Math.abs(b[i].gan - m.gan) / Math.abs(m.gan)).toBeLessThan(1e-4);
+      for (const k of ['l1', 'codebook']) if (m[k] != null) expect(Math.abs(b[i][k] - m[k]) / Math.abs(m[k]), `${k} at step ${m.step}`).toBeLessThan(1e-5);
+      for (const k of ['total', 'disc', 'gan', 'adaptiveWeight']) if (m[k] != null) expect(Math.abs(b[i][k] - m[k]) / Math.abs(m[k]), `${k} at step ${m.step}`).toBeLessThan(1e-4);
     }
     const wa = weights('one', 3);
     const wb = weights('two', 3);
     expect(Object.keys(wb).sort()).toEqual(Object.keys(wa).sort());
-    // Weights, Adam moments and buffers: 1e-5 too, except elements whose gradient is float
-    // noise (Adam's first moment |m| < 1e-6 against ~1e-2 elsewhere: conv biases right before
-    // a GroupNorm of one channel per group, attention's k bias, a few discriminator kernel
-    // elements): Adam is scale-free, its first steps are about lr x sign(g), so noise there
-    // becomes steps of about lr (2e-4 here) that may differ; allowed: 2 lr per step.
-    const moment = (name: string): Float32Array | undefined => (wa[`opt.g.m.${name}`] ?? wa[`opt.d.m.${name}`])?.data as Float32Array | undefined;
-    let worst = 0;
-    let worstNoise = 0;
-    let noisy = 0;
+    // Weights, Adam moments and buffers: within 1e-5, or within 1% of the tensor's largest
+    // magnitude. Two kinds of float noise need the second: a nearest-code tie that float noise
+    // breaks the other way at one position changes that position's straight-through gradient,
+    // and so the encoder's Adam moments by ~1e-3 of their scale (measured on an AMD EPYC: 1.3%
+    // of all elements beyond 1e-5); and Adam's first steps are about lr x sign(g), so an
+    // element whose gradient is noise (conv biases before a GroupNorm of one channel per group)
+    // may step the other way: allowed, 2 lr per step, in under 0.1% of the elements. A real
+    // mismatch moves most elements: one worker of batch 4 instead of two put 42% beyond both.
+    let worstOff = 0;
+    let off = 0;
     let elements = 0;
     for (const [name, t] of Object.entries(wa)) {
       const x = t.data as Float32Array;
       const y = wb[name].data as Float32Array;
-      const m = moment(name);
+      const scale = x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
       elements += x.length;
       for (let j = 0; j < x.length; j++) {
         const d = Math.abs(x[j] - y[j]);
-        if (m != null && Math.abs(m[j]) < 1e-6) {
-          worstNoise = Math.max(worstNoise, d);
-          noisy += 1;
-        } else worst = Math.max(worst, d);
+        if (d <= 1e-5 || d <= 1e-2 * scale) continue;
+        off += 1;
+        worstOff = Math.max(worstOff, d);
       }
     }
-    expect(worst).toBeLessThan(1e-5);
-    expect(worstNoise).toBeLessThan(3 * 2 * 2e-4);
-    expect(noisy / elements).toBeLessThan(1e-3);
+    expect(worstOff).toBeLessThan(3 * 2 * 2e-4);
+    expect(off / elements).toBeLessThan(1e-3);
   });
 
   // One job checks both sides: the surviving worker fails on its own (its collective

@@ -95,11 +95,16 @@ describe('vqct train', { timeout: 900_000 }, () => {
 
   it('follows --lr-schedule cosine with --warmup-steps, logs the lr per step, and keeps the curve across a resume with more steps', async () => {
     const flags = [...QUICK_TRAIN, '--quantizer', 'vq', '--lr', '1e-3', '--lr-schedule', 'cosine', '--warmup-steps', '2', '--lr-final', '0', '--sample-every', '0'];
-    const a = await runCli(['train', ...flags, '--steps', '5', '--out', 'run-lr'], dir);
+    const a = await runCli(['train', ...flags, '--steps', '5', '--checkpoint-every', '1', '--keep-every', '2', '--out', 'run-lr'], dir);
     expect(a.code, a.stderr).toBe(0);
     expect(a.stderr).toMatch(/lr 1\.00e-3 \(warm-up 2 steps, cosine to x0 at step 5\)/);
+    const kept = (): string[] => readdirSync(join(dir, 'run-lr', 'checkpoints')).filter((f) => f.endsWith('.safetensors')).sort();
+    // --keep-every 2: steps 2 and 4 survive pruning beside the newest two (4, 5).
+    expect(kept()).toEqual(['step-00000002.safetensors', 'step-00000004.safetensors', 'step-00000005.safetensors']);
     const b = await runCli(['train', '--resume', '--steps', '7', '--out', 'run-lr'], dir);
     expect(b.code, b.stderr).toBe(0);
+    // The resume keeps the run's --keep-every: 6 is a milestone, 5 falls out of the newest two.
+    expect(kept()).toEqual(['step-00000002.safetensors', 'step-00000004.safetensors', 'step-00000006.safetensors', 'step-00000007.safetensors']);
     const lr = readFileSync(join(dir, 'run-lr', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { lr: number }).lr);
     // Updates 0-1 warm up; 2-4 follow the cosine from 1 (update 2) to 0 at 5; the resume stays at 0.
     const expected = [0.5, 1, 1, 0.75, 0.25, 0, 0].map((f) => f * 1e-3);

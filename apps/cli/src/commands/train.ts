@@ -65,6 +65,7 @@ export function registerTrain(program: Command): void {
     .option('--no-perceptual', 'train without the perceptual loss (also with --preset emoji-32)')
     .option('--disc-start <step>', 'the step at which the PatchGAN loss starts (emoji-32: 900; otherwise the authors\' 10000)', intOption('--disc-start'))
     .option('--checkpoint-every <n>', 'checkpoint every n steps (0: only at the end)', intOption('--checkpoint-every'))
+    .option('--keep-every <n>', 'also keep every checkpoint at a multiple of n steps (pruning keeps only the newest two otherwise)', intOption('--keep-every'))
     .option('--sample-every <n>', 'write a sample grid every n steps (0: never)', intOption('--sample-every'))
     .option('--max-minutes <m>', 'stop (with a checkpoint) after m minutes of training', numberOption('--max-minutes'))
     .option('-o, --out <dir>', 'the run folder (must be new unless --resume)', `runs/run-${new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`)

@@ -27,6 +27,7 @@ export interface TrainFlags {
   discStart?: number;
   background?: string;
   checkpointEvery?: number;
+  keepEvery?: number;
   sampleEvery?: number;
   init?: string;
   alignWeight?: number;
@@ -61,6 +62,8 @@ export interface RunSettings {
   alignment?: ResolvedCaptionAlignmentOptions | null;
   /** The checkpoint the weights started from (`--init`); null: a seeded init. */
   init?: { checkpoint: string; step: number } | null;
+  /** `--keep-every`: checkpoints at multiples of it survive pruning (0 or absent: only the newest two). */
+  keepEvery?: number;
 }
 
 /**
@@ -175,6 +178,7 @@ export function resolveRunSettings(flags: TrainFlags): RunSettings {
     config: run != null && flags.config != null ? { file: flags.config, dialect: run.dialect, ignored: run.ignored } : null,
     alignment,
     init: null,
+    keepEvery: flags.keepEvery ?? 0,
   };
 }
 

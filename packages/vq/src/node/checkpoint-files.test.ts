@@ -40,6 +40,14 @@ describe('checkpoint files', () => {
     tf.dispose(Object.values(fresh));
   });
 
+  it('keeps the milestones of keepEvery beside the newest two, and loads one of them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vqct-ck-'));
+    for (const s of [1, 2, 3, 4, 5, 6, 7]) saveCheckpoint(dir, vars, meta(s), { keepEvery: 3 });
+    const steps = readdirSync(dir).filter((f) => f.endsWith('.safetensors')).map((f) => Number(f.slice(5, 13)));
+    expect(steps).toEqual([3, 6, 7]);
+    expect(loadCheckpoint(join(dir, 'step-00000003.json'), { modelConfig: config, priorDigest: prior }).sidecar.step).toBe(3);
+  });
+
   it('rejects truncated, corrupt, mismatched and missing checkpoints with clear messages', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vqct-ck-'));
     const side = saveCheckpoint(dir, vars, meta(5));

@@ -14,7 +14,8 @@ export const LAST_CHECKPOINT = 'last.json';
  * Writes a checkpoint into `dir`: `step-<n>.safetensors` (atomic), then
  * `step-<n>.json` and `last.json` (atomic). A crash at any point leaves the
  * previous `last.json` and the weights it names intact. Keeps the newest
- * `keep` weight files.
+ * `keep` weight files, and every one whose step is a multiple of `keepEvery`
+ * (milestones to evaluate or ship later; 0: none).
  *
  * @example
  * saveCheckpoint('runs/a', step.state(), { modelConfig, priorDigest, ...trainer.state() });
@@ -23,7 +24,7 @@ export function saveCheckpoint(
   dir: string,
   variables: Record<string, tf.Variable>,
   meta: Omit<CheckpointMeta, 'weightsFile'>,
-  options: { keep?: number } = {},
+  options: { keep?: number; keepEvery?: number } = {},
 ): CheckpointSidecar {
   const weightsFile = `step-${String(meta.step).padStart(8, '0')}.safetensors`;
   const { weights, sidecar, sidecarText } = encodeCheckpoint(variables, { ...meta, weightsFile });
@@ -33,8 +34,10 @@ export function saveCheckpoint(
   const keep = options.keep ?? 2;
   const old = readdirSync(dir).filter((f) => /^step-\d+\.(safetensors|json)$/.test(f)).sort();
   const steps = [...new Set(old.map((f) => f.replace(/\.(safetensors|json)$/, '')))];
+  const every = options.keepEvery ?? 0;
+  const milestone = (s: string): boolean => every > 0 && Number(s.slice('step-'.length)) % every === 0;
   for (const s of steps.slice(0, Math.max(0, steps.length - keep))) {
-    if (`${s}.safetensors` === weightsFile) continue;
+    if (`${s}.safetensors` === weightsFile || milestone(s)) continue;
     rmSync(join(dir, `${s}.safetensors`), { force: true });
     rmSync(join(dir, `${s}.json`), { force: true });
   }
