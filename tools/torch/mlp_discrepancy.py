@@ -16,7 +16,8 @@ Factors (each defaults to the TypeScript experiment's value):
                         adjective half, the next --k-noun in the noun half
   --vector-norm raw|unit|N
                         raw: as stored; unit: every row L2-normalized; N: every row scaled to norm N
-  --transfer mlp|gcn    gcn: the method, for a check of this harness against the TS run
+  --transfer mlp|gcn    gcn: the method (a check of this harness against the TS run; --init,
+                        --dropout and --vector-norm apply to it too)
 
 Usage (from the repo root; the data cache and prior are written by
 `node apps/experiments/dist/collapse.js --variants mlp --steps 0 --fid-size 0 --out DIR`):
@@ -38,7 +39,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vqct_torch.gcn import glorot_  # noqa: E402
+from vqct_torch.gcn import GCNConv, glorot_  # noqa: E402
 from vqct_torch.model import VQCT  # noqa: E402
 from vqct_torch.prior import Prior  # noqa: E402
 
@@ -65,6 +66,14 @@ class Mlp(nn.Module):
             if i < len(self.lins) - 1:
                 x = F.dropout(F.relu(x), p=self.p, training=self.training)
         return x
+
+
+def torch_init_gcn(model):
+    """--init torch for the GCN: each layer's weight and bias as nn.Linear would start them."""
+    for conv in (m for m in model.modules() if isinstance(m, GCNConv)):
+        conv.lin.reset_parameters()
+        bound = 1 / math.sqrt(conv.lin.in_features)
+        nn.init.uniform_(conv.bias, -bound, bound)
 
 
 def frequent_wink(k_adj, k_noun, path=WINK):
@@ -163,6 +172,8 @@ def main():
     model = VQCT(TINY, quantizer, transfer, prior)
     if a.transfer == 'mlp':
         model.quantize.code_book_mapping = Mlp([prior.vectors.shape[1], 32, 32], a.init, a.dropout)
+    elif a.init == 'torch':
+        torch_init_gcn(model)
     train, test = load_data(a.data)
     opt = torch.optim.Adam(model.parameters(), lr=1.25e-4 * 8, betas=(0.5, 0.9), eps=1e-8)
     gen = torch.Generator().manual_seed(a.seed)
