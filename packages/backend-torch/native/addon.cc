@@ -219,8 +219,6 @@ void* openblasSymbol(const char* name) {
   return nullptr;
 }
 
-int (*openblasGetThreads())() { return reinterpret_cast<int (*)()>(openblasSymbol("openblas_get_num_threads")); }
-
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int n = info[0].As<Napi::Number>().Int32Value();
   at::set_num_threads(n);
@@ -234,7 +232,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   auto o = Napi::Object::New(env);
   o.Set("version", Napi::String::New(env, TORCH_VERSION));
   o.Set("threads", Napi::Number::New(env, at::get_num_threads()));
-  auto getBlas = openblasGetThreads();
+  auto getBlas = reinterpret_cast<int (*)()>(openblasSymbol("openblas_get_num_threads"));
   o.Set("blasThreads", getBlas != nullptr ? Napi::Number::New(env, getBlas()) : env.Null());
   o.Set("parallel", Napi::String::New(env, at::get_parallel_info()));
   o.Set("config", Napi::String::New(env, at::show_config()));

@@ -6,8 +6,7 @@ import { loadPrior } from '@vqct/prior/node';
 import { createOutput, type GlobalOptions } from '../output';
 import { showPretrained } from '../demo/show-pretrained';
 import { demoTrainAndShow } from '../demo/train-and-show';
-import { numberOption } from './train';
-import { intOption } from './parse';
+import { intOption, numberOption } from './parse';
 import { reportLines, runPriorBuild } from './prior-build';
 import { graphNeighbours, nearestLabelled } from './prior-inspect';
 

@@ -6,6 +6,7 @@ import { loadInceptionPoolFeatures, loadMobileNetPerceptual } from '@vqct/vq/nod
 import { openDataset } from '../data';
 import { createOutput, type GlobalOptions } from '../output';
 import { createProgress } from '../progress';
+import { readImageRange } from '../read-images';
 import { intOption } from './parse';
 import { openCheckpoint, withCheckpointOptions, type InferenceFlags } from './inference-options';
 
@@ -80,25 +81,14 @@ FID-like values use small pretrained nets (nsfwjs) and are NOT comparable to pub
           features = inc;
         }
         const progress = createProgress(out);
-        const per = ds.height * ds.width * ds.channels;
         const total = ds.size;
         const captionOf = datasetCaptions(ds);
         async function* batches(): AsyncGenerator<CaptionedBatch> {
           for (let start = 0; start < total; start += opts.batchSize) {
-            const items: Float32Array[] = [];
-            const captions: Array<string | null> = [];
-            for (let i = start; i < Math.min(total, start + opts.batchSize); i++) {
-              const img = await ds.get(i);
-              if (img != null) {
-                items.push(img);
-                captions.push(captionOf?.(i) ?? null);
-              }
-            }
+            const { pixels, count, indices } = await readImageRange(ds, start, start + opts.batchSize);
             progress.update('evaluating', Math.min(total, start + opts.batchSize), total, 'images');
-            if (items.length === 0) continue;
-            const flat = new Float32Array(items.length * per);
-            items.forEach((x, i) => flat.set(x, i * per));
-            yield { images: tf.tensor4d(flat, [items.length, ds.height, ds.width, ds.channels]), captions };
+            if (count === 0) continue;
+            yield { images: tf.tensor4d(pixels, [count, ds.height, ds.width, ds.channels]), captions: indices.map((i) => captionOf?.(i) ?? null) };
           }
         }
         const t0 = Date.now();

@@ -4,25 +4,7 @@ import { createOutput, type GlobalOptions } from '../output';
 import { launchWorkers, withoutNproc } from '../train/launch-workers';
 import { runTraining, type TrainResult } from '../train/run-training';
 import type { TrainFlags } from '../train/settings';
-import { intOption } from './parse';
-
-/** Parses a positive number option value, naming the option when it is not one. */
-export function numberOption(name: string): (value: string) => number {
-  return (value: string) => {
-    const v = Number(value);
-    if (value.trim() === '' || !Number.isFinite(v) || v <= 0) throw new UsageError(`${name} expects a positive number, got ${JSON.stringify(value)}`);
-    return v;
-  };
-}
-
-/** A commander parser for a number in [0, 1]. */
-function fractionOption(name: string): (value: string) => number {
-  return (value: string) => {
-    const v = Number(value);
-    if (value.trim() === '' || !(v >= 0 && v <= 1)) throw new UsageError(`${name} expects a factor in [0, 1], got ${JSON.stringify(value)}`);
-    return v;
-  };
-}
+import { fractionOption, intOption, numberOption } from './parse';
 
 const fmt = (x: number | undefined, d = 4): string => (x == null ? '-' : x.toFixed(d));
 

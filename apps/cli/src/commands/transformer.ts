@@ -2,8 +2,7 @@ import { Command, Option } from 'commander';
 import { createOutput, type GlobalOptions } from '../output';
 import { runTransformerTraining, type TransformerTrainResult } from '../transformer/run-transformer-training';
 import type { TransformerTrainFlags } from '../transformer/settings';
-import { intOption } from './parse';
-import { numberOption } from './train';
+import { intOption, numberOption } from './parse';
 
 function summary(r: TransformerTrainResult): string[] {
   const h = r.heldOut;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ImageDataset, VqModel } from '@vqct/vq';
+import { readImageRange } from '../read-images';
 
 /** Per-code counts of each half over some images (the usage histogram's data). */
 export interface CodeCounts {
@@ -20,18 +21,11 @@ export async function countCodes(model: VqModel, ds: ImageDataset, limit: number
   const adjective = new Float64Array(kAdj);
   const noun = new Float64Array(kNoun);
   const n = Math.min(limit, ds.size);
-  const per = ds.height * ds.width * ds.channels;
   let images = 0;
   for (let start = 0; start < n; start += batch) {
-    const items: Float32Array[] = [];
-    for (let i = start; i < Math.min(n, start + batch); i++) {
-      const img = await ds.get(i);
-      if (img != null) items.push(img);
-    }
-    if (items.length === 0) continue;
-    const flat = new Float32Array(items.length * per);
-    items.forEach((img, i) => flat.set(img, i * per));
-    const tokens = tf.tidy(() => model.encode(tf.tensor4d(flat, [items.length, ds.height, ds.width, ds.channels])));
+    const { pixels, count } = await readImageRange(ds, start, Math.min(n, start + batch));
+    if (count === 0) continue;
+    const tokens = tf.tidy(() => model.encode(tf.tensor4d(pixels, [count, ds.height, ds.width, ds.channels])));
     const data = (await tokens.data()) as Int32Array;
     const p = tokens.shape[3];
     tokens.dispose();
@@ -39,7 +33,7 @@ export async function countCodes(model: VqModel, ds: ImageDataset, limit: number
       for (let j = 0; j < p - 1; j++) adjective[data[i + j]] += 1;
       noun[data[i + p - 1]] += 1;
     }
-    images += items.length;
+    images += count;
   }
   return { adjective, noun, images };
 }

@@ -5,6 +5,7 @@ import type { Prior } from '@vqct/prior';
 import type { ImageDataset, StepEvent, TrainStep, VqModel } from '@vqct/vq';
 import { sampleGrid } from '@vqct/vq';
 import { writePng } from '../io/images';
+import { readImageRange } from '../read-images';
 import type { RunDir } from '../run-dir';
 import { countCodes, summarizeCounts } from './codes';
 import { writeLossPlot, writeUsagePlot } from './plots';
@@ -69,14 +70,9 @@ export async function finishRun(f: FinishedRun): Promise<TrainResult> {
 /** A last sample grid from the final weights; false when the data gave no images. */
 async function writeFinalSamples(f: FinishedRun): Promise<boolean> {
   const { ds } = f;
-  const n = Math.min(f.sampleCount, ds.size);
-  const imgs = (await Promise.all(Array.from({ length: n }, (_, i) => ds.get(i)))).filter((x): x is Float32Array => x != null);
-  if (imgs.length === 0) return false;
-  const per = ds.height * ds.width * ds.channels;
-  const flat = new Float32Array(imgs.length * per);
-  imgs.forEach((x, i) => flat.set(x, i * per));
-  const shape: [number, number, number, number] = [imgs.length, ds.height, ds.width, ds.channels];
-  const xs = tf.tensor4d(flat, shape);
+  const { pixels, count } = await readImageRange(ds, 0, f.sampleCount);
+  if (count === 0) return false;
+  const xs = tf.tensor4d(pixels, [count, ds.height, ds.width, ds.channels]);
   const recons = f.trainStep.sample(xs);
   const grid = sampleGrid(xs, recons);
   tf.dispose([xs, recons]);

@@ -28,14 +28,16 @@ const RECORDED = ['config', 'preset', 'data', 'prior', 'quantizer', 'transfer', 
  * new settings. Data-parallel ranks other than 0 get a scratch folder.
  */
 export function startRun(flags: TrainFlags, options: { out: string; resume?: boolean }, out: Output, env: LaunchEnv | null): RunStart {
+  const resumed = options.resume === true ? resumeRun(flags, options.out, out) : null;
+  const settings = resumed?.settings ?? newRunSettings(flags, env);
   const primary = env == null || env.rank === 0;
-  const start = options.resume === true ? resumeRun(flags, options.out, out, primary ? null : env) : newRun(flags, options.out, primary ? null : env, env);
-  const init = start.resumeFrom == null && flags.init != null ? readInitCheckpoint(flags.init) : null;
-  if (init != null) start.settings.init = { checkpoint: init.sidecarFile, step: init.sidecar.step };
-  return { ...start, init };
+  const run = !primary ? scratchRun(env) : resumed?.source ?? RunDir.create(options.out);
+  const init = resumed == null && flags.init != null ? readInitCheckpoint(flags.init) : null;
+  if (init != null) settings.init = { checkpoint: init.sidecarFile, step: init.sidecar.step };
+  return { run, settings, resumeFrom: resumed?.source.checkpoints ?? null, init };
 }
 
-function resumeRun(flags: TrainFlags, dir: string, out: Output, scratchFor: LaunchEnv | null): Omit<RunStart, 'init'> {
+function resumeRun(flags: TrainFlags, dir: string, out: Output): { source: RunDir; settings: RunSettings } {
   const source = RunDir.open(dir);
   const resumeFrom = source.checkpoints;
   let recorded: RunSettings;
@@ -55,13 +57,13 @@ function resumeRun(flags: TrainFlags, dir: string, out: Output, scratchFor: Laun
   };
   const ignored = RECORDED.filter((k) => flags[k] != null);
   if (ignored.length > 0) out.log(`--resume: using the run's recorded settings; ignoring ${ignored.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
-  return { run: scratchFor != null ? scratchRun(scratchFor) : source, settings, resumeFrom };
+  return { source, settings };
 }
 
-function newRun(flags: TrainFlags, dir: string, scratchFor: LaunchEnv | null, env: LaunchEnv | null): Omit<RunStart, 'init'> {
+function newRunSettings(flags: TrainFlags, env: LaunchEnv | null): RunSettings {
   const settings = resolveRunSettings(flags);
   if (env != null) settings.train = perWorker(settings.train, env.worldSize, flags.lr);
-  return { run: scratchFor != null ? scratchRun(scratchFor) : RunDir.create(dir), settings, resumeFrom: null };
+  return settings;
 }
 
 /** Where a data-parallel rank other than 0 writes what it must not put into the run folder (removed at the end). */
