@@ -25,3 +25,21 @@ export function fractionOption(name: string): (value: string) => number {
     return v;
   };
 }
+
+/** Parses a number >= 0 (a temperature, where 0 means greedy), naming the option when it is not one. */
+export function nonNegativeOption(name: string): (value: string) => number {
+  return (value: string) => {
+    const v = Number(value);
+    if (value.trim() === '' || !Number.isFinite(v) || v < 0) throw new UsageError(`${name} expects a number >= 0, got ${JSON.stringify(value)}`);
+    return v;
+  };
+}
+
+/** Parses a probability in (0, 1] (a top-p mass), naming the option when it is not one. */
+export function probabilityOption(name: string): (value: string) => number {
+  return (value: string) => {
+    const v = Number(value);
+    if (value.trim() === '' || !(v > 0 && v <= 1)) throw new UsageError(`${name} expects a probability in (0, 1], got ${JSON.stringify(value)}`);
+    return v;
+  };
+}

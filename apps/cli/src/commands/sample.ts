@@ -7,7 +7,7 @@ import { createOutput, type GlobalOptions } from '../output';
 import { conditionFromFlags } from '../transformer/condition-flags';
 import { gridImage } from '../transformer/grid-image';
 import { loadTransformer } from '../transformer/load-transformer';
-import { intOption } from './parse';
+import { intOption, nonNegativeOption, probabilityOption } from './parse';
 import { checkWritable } from './prior-build';
 
 /** Flags shared by `vqct sample` and `vqct edit`. */
@@ -27,9 +27,9 @@ export function withSamplingOptions(cmd: Command): Command {
   return cmd
     .requiredOption('-c, --checkpoint <path>', 'a `vqct transformer train` run folder or checkpoint')
     .option('--tokenizer <path>', 'the tokenizer, when it moved (it must be the one the transformer was trained on)')
-    .option('--temperature <t>', 'divides the logits (0: greedy)', (v) => Number(v), 1)
+    .option('--temperature <t>', 'divides the logits (0: greedy)', nonNegativeOption('--temperature'), 1)
     .option('--top-k <k>', 'sample among the k most likely tokens (0: all)', intOption('--top-k'), 0)
-    .option('--top-p <p>', 'nucleus: the smallest set reaching probability p (1: all)', (v) => Number(v), 1)
+    .option('--top-p <p>', 'nucleus: the smallest set reaching probability p (1: all)', probabilityOption('--top-p'), 1)
     .option('--seed <n>', 'same seed, same images', intOption('--seed'), 0)
     .option('--no-cache', 'recompute every position each token (slower; same result)')
     .option('--scale <n>', 'enlarge the PNG n times (nearest neighbour)', intOption('--scale'), 2);

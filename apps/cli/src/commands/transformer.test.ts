@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../testing/run-cli';
@@ -47,5 +47,9 @@ describe('vqct transformer train / sample / edit', { timeout: 900_000 }, () => {
     const wrong = await runCli(['sample', '-c', 'gpt', '--prompt', 'red apple', '-o', 'c.png'], dir);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('conditioned on a class');
+    const nucleus = await runCli(['sample', '-c', 'gpt', '--class', '7', '--top-p', '0', '-o', 'g.png'], dir);
+    expect(nucleus.code).toBe(1);
+    expect(nucleus.stderr).toContain('--top-p expects a probability in (0, 1], got "0"');
+    expect(existsSync(join(dir, 'g.png'))).toBe(false);
   });
 });

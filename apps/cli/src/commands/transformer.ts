@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { createOutput, type GlobalOptions } from '../output';
 import { runTransformerTraining, type TransformerTrainResult } from '../transformer/run-transformer-training';
 import type { TransformerTrainFlags } from '../transformer/settings';
-import { intOption, numberOption } from './parse';
+import { fractionOption, intOption, nonNegativeOption, numberOption, probabilityOption } from './parse';
 
 function summary(r: TransformerTrainResult): string[] {
   const h = r.heldOut;
@@ -29,7 +29,7 @@ export function registerTransformer(program: Command): void {
     .option('--layers <n>', 'transformer blocks', intOption('--layers'), 4)
     .option('--heads <n>', 'attention heads', intOption('--heads'), 4)
     .option('--embedding <n>', 'embedding size', intOption('--embedding'), 128)
-    .option('--dropout <p>', 'embedding, residual and attention dropout', (v) => Number(v), 0.1)
+    .option('--dropout <p>', 'embedding, residual and attention dropout', fractionOption('--dropout'), 0.1)
     .option('--steps <n>', 'train until this step (with --resume: a new, larger target)', intOption('--steps'))
     .option('--batch-size <n>', 'sequences per step', intOption('--batch-size'), 16)
     .option('--lr <rate>', 'Adam learning rate', numberOption('--lr'), 3e-4)
@@ -63,9 +63,9 @@ export function registerTransformerEval(t: Command): void {
     .option('--samples-per-class <n>', 'samples drawn per class', intOption('--samples-per-class'), 10)
     .option('--classifier-per-class <n>', 'real training images per class for the classifier', intOption('--classifier-per-class'), 500)
     .option('--classifier-steps <n>', 'classifier training steps (batch 64)', intOption('--classifier-steps'), 600)
-    .option('--temperature <t>', 'sampling temperature', (v) => Number(v), 1)
+    .option('--temperature <t>', 'sampling temperature', nonNegativeOption('--temperature'), 1)
     .option('--top-k <k>', 'top-k (0: all)', intOption('--top-k'), 0)
-    .option('--top-p <p>', 'top-p (1: all)', (v) => Number(v), 1)
+    .option('--top-p <p>', 'top-p (1: all)', probabilityOption('--top-p'), 1)
     .option('--seed <n>', 'sampling seed (class c uses seed + c)', intOption('--seed'), 0)
     .option('--grid <file.png>', 'write the samples as a grid, one row per class')
     .action(async (opts: { checkpoint: string; tokenizer?: string; samplesPerClass: number; classifierPerClass: number; classifierSteps: number; temperature: number; topK: number; topP: number; seed: number; grid?: string }, cmd: Command) => {
