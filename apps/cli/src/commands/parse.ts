@@ -8,38 +8,31 @@ export function intOption(name: string): (value: string) => number {
   };
 }
 
-/** Parses a positive number option value, naming the option when it is not one. */
-export function numberOption(name: string): (value: string) => number {
+/** A parser for a number option: `ok` says which values are allowed, `expected` names them in the error. */
+function checkedNumber(name: string, expected: string, ok: (v: number) => boolean): (value: string) => number {
   return (value: string) => {
     const v = Number(value);
-    if (value.trim() === '' || !Number.isFinite(v) || v <= 0) throw new UsageError(`${name} expects a positive number, got ${JSON.stringify(value)}`);
+    if (value.trim() === '' || !ok(v)) throw new UsageError(`${name} expects ${expected}, got ${JSON.stringify(value)}`);
     return v;
   };
+}
+
+/** Parses a positive number option value, naming the option when it is not one. */
+export function numberOption(name: string): (value: string) => number {
+  return checkedNumber(name, 'a positive number', (v) => Number.isFinite(v) && v > 0);
 }
 
 /** Parses a number in [0, 1] (a factor), naming the option when it is not one. */
 export function fractionOption(name: string): (value: string) => number {
-  return (value: string) => {
-    const v = Number(value);
-    if (value.trim() === '' || !(v >= 0 && v <= 1)) throw new UsageError(`${name} expects a factor in [0, 1], got ${JSON.stringify(value)}`);
-    return v;
-  };
+  return checkedNumber(name, 'a factor in [0, 1]', (v) => v >= 0 && v <= 1);
 }
 
 /** Parses a number >= 0 (a temperature, where 0 means greedy), naming the option when it is not one. */
 export function nonNegativeOption(name: string): (value: string) => number {
-  return (value: string) => {
-    const v = Number(value);
-    if (value.trim() === '' || !Number.isFinite(v) || v < 0) throw new UsageError(`${name} expects a number >= 0, got ${JSON.stringify(value)}`);
-    return v;
-  };
+  return checkedNumber(name, 'a number >= 0', (v) => Number.isFinite(v) && v >= 0);
 }
 
 /** Parses a probability in (0, 1] (a top-p mass), naming the option when it is not one. */
 export function probabilityOption(name: string): (value: string) => number {
-  return (value: string) => {
-    const v = Number(value);
-    if (value.trim() === '' || !(v > 0 && v <= 1)) throw new UsageError(`${name} expects a probability in (0, 1], got ${JSON.stringify(value)}`);
-    return v;
-  };
+  return checkedNumber(name, 'a probability in (0, 1]', (v) => v > 0 && v <= 1);
 }
