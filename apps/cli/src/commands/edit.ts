@@ -4,7 +4,7 @@ import { InputError } from '@vqct/core';
 import { sampleTokens } from '@vqct/transformer';
 import { readImage, writePng } from '../io/images';
 import { createOutput, type GlobalOptions } from '../output';
-import { conditionFromFlags } from '../transformer/condition-flags';
+import { checkGuidance, conditionFromFlags } from '../transformer/condition-flags';
 import { gridImage } from '../transformer/grid-image';
 import { loadTransformer } from '../transformer/load-transformer';
 import { intOption } from './parse';
@@ -43,6 +43,7 @@ Examples:
       out.log((await useNodeBackend()).line);
       const t = loadTransformer(opts.checkpoint, { tokenizer: opts.tokenizer });
       try {
+        checkGuidance(t, opts.guidance);
         const vq = t.tokenizer;
         const prior = vq.prior;
         if (prior == null) throw new InputError('--set needs a VQCT tokenizer (its words come from the prior)');
@@ -70,7 +71,7 @@ Examples:
         for (const e of opts.set) keep[e.row * w + e.col] = true;
         const resampled = keep.filter((k) => !k).length;
         const tokens = resampled > 0
-          ? await sampleTokens(t.model, { count: 1, condition: conditionFromFlags(t, opts), keep: { tokens: grid, positions: keep }, temperature: opts.temperature, topK: opts.topK, topP: opts.topP, seed: opts.seed, cache: opts.cache })
+          ? await sampleTokens(t.model, { count: 1, condition: conditionFromFlags(t, opts), keep: { tokens: grid, positions: keep }, temperature: opts.temperature, topK: opts.topK, topP: opts.topP, seed: opts.seed, cache: opts.cache, guidance: opts.guidance })
           : tf.tensor4d(grid, [1, h, w, k1], 'int32');
         const both = tf.tidy(() => tf.concat([vq.model.reconstruct(x), vq.model.decodeTokens(tokens)], 0));
         const [, H, W, C] = both.shape;

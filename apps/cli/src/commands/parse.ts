@@ -36,3 +36,14 @@ export function nonNegativeOption(name: string): (value: string) => number {
 export function probabilityOption(name: string): (value: string) => number {
   return checkedNumber(name, 'a probability in (0, 1]', (v) => v > 0 && v <= 1);
 }
+
+/** Parses a rate in [0, 1) (a dropout that must leave something), naming the option when it is not one. */
+export function rateOption(name: string): (value: string) => number {
+  return checkedNumber(name, 'a rate in [0, 1)', (v) => v >= 0 && v < 1);
+}
+
+/** Parses a comma-separated list of numbers >= 0 (guidance scales to compare), naming the option when one is not. */
+export function nonNegativeListOption(name: string): (value: string) => number[] {
+  const one = checkedNumber(name, 'numbers >= 0, separated by commas', (v) => Number.isFinite(v) && v >= 0);
+  return (value: string) => value.split(',').map((part) => one(part));
+}

@@ -4,7 +4,7 @@ import { sampleTokens } from '@vqct/transformer';
 import { tokenWords } from '@vqct/vq';
 import { writePng } from '../io/images';
 import { createOutput, type GlobalOptions } from '../output';
-import { conditionFromFlags } from '../transformer/condition-flags';
+import { checkGuidance, conditionFromFlags } from '../transformer/condition-flags';
 import { gridImage } from '../transformer/grid-image';
 import { loadTransformer } from '../transformer/load-transformer';
 import { intOption, nonNegativeOption, probabilityOption } from './parse';
@@ -19,6 +19,7 @@ export interface SamplingFlags {
   topP: number;
   seed: number;
   cache: boolean;
+  guidance: number;
   scale: number;
 }
 
@@ -31,6 +32,7 @@ export function withSamplingOptions(cmd: Command): Command {
     .option('--top-k <k>', 'sample among the k most likely tokens (0: all)', intOption('--top-k'), 0)
     .option('--top-p <p>', 'nucleus: the smallest set reaching probability p (1: all)', probabilityOption('--top-p'), 1)
     .option('--seed <n>', 'same seed, same images', intOption('--seed'), 0)
+    .option('--guidance <s>', 'classifier-free guidance scale: 1 plain, 0 unconditioned, > 1 stronger (needs a transformer trained with --cond-dropout)', nonNegativeOption('--guidance'), 1)
     .option('--no-cache', 'recompute every position each token (slower; same result)')
     .option('--scale <n>', 'enlarge the PNG n times (nearest neighbour)', intOption('--scale'), 2);
 }
@@ -47,7 +49,8 @@ export function registerSample(program: Command): void {
     .addHelpText('after', `
 Examples:
   vqct sample -c runs/fm-gpt --class Sneaker -n 16 -o sneakers.png
-  vqct sample -c runs/fm-words --prompt "ankle boot" -n 16 --top-k 100 -o boots.png`)
+  vqct sample -c runs/fm-words --prompt "ankle boot" -n 16 --top-k 100 -o boots.png
+  vqct sample -c runs/fm-cfg --class Dress --guidance 3 -n 16 -o dresses.png   # trained with --cond-dropout 0.1`)
     .action(async (opts: SamplingFlags & { prompt?: string; class?: string; count: number; output: string }, cmd: Command) => {
       const out = createOutput(cmd.optsWithGlobals<GlobalOptions>());
       checkWritable(opts.output);
@@ -58,10 +61,11 @@ Examples:
       try {
         out.log(`transformer: ${t.sidecarFile} (step ${t.step}, condition ${t.settings.condition})`);
         const condition = conditionFromFlags(t, opts);
+        checkGuidance(t, opts.guidance);
         const t0 = Date.now();
         let last = 0;
         const tokens = await sampleTokens(t.model, {
-          count: opts.count, condition, temperature: opts.temperature, topK: opts.topK, topP: opts.topP, seed: opts.seed, cache: opts.cache,
+          count: opts.count, condition, temperature: opts.temperature, topK: opts.topK, topP: opts.topP, seed: opts.seed, cache: opts.cache, guidance: opts.guidance,
           onToken: (done, total) => { if (Date.now() - last > 2000) { last = Date.now(); out.log(`sampling: ${done}/${total} tokens`); } },
         });
         const seconds = (Date.now() - t0) / 1000;

@@ -51,5 +51,24 @@ describe('vqct transformer train / sample / edit', { timeout: 900_000 }, () => {
     expect(nucleus.code).toBe(1);
     expect(nucleus.stderr).toContain('--top-p expects a probability in (0, 1], got "0"');
     expect(existsSync(join(dir, 'g.png'))).toBe(false);
+    const unguided = await runCli(['sample', '-c', 'gpt', '--class', '7', '--guidance', '2', '-o', 'h.png'], dir);
+    expect(unguided.code).toBe(1);
+    expect(unguided.stderr).toContain('trained without --cond-dropout');
+    expect(existsSync(join(dir, 'h.png'))).toBe(false);
+  });
+
+  it('trains with condition dropout and samples with classifier-free guidance', async () => {
+    const t = await runCli(['transformer', 'train', '--tokenizer', 'tok', '--condition', 'class', ...SMALL, '--cond-dropout', '0.5', '--steps', '2', '--out', 'gpt-cfg', '--json'], dir);
+    expect(t.code, t.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'gpt-cfg', 'run.json'), 'utf8')).train.conditionDropout).toBe(0.5);
+    const a = await runCli(['sample', '-c', 'gpt-cfg', '--class', '3', '-n', '2', '--seed', '1', '--guidance', '3', '-o', 'cfg-a.png', '--json'], dir);
+    expect(a.code, a.stderr).toBe(0);
+    const b = await runCli(['sample', '-c', 'gpt-cfg', '--class', '3', '-n', '2', '--seed', '1', '--guidance', '3', '--no-cache', '-o', 'cfg-b.png'], dir);
+    expect(b.code, b.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'cfg-b.png')).equals(readFileSync(join(dir, 'cfg-a.png')))).toBe(true);
+    const none = await runCli(['transformer', 'train', '--tokenizer', 'tok', '--condition', 'none', ...SMALL, '--cond-dropout', '0.1', '--steps', '1', '--out', 'gpt-none'], dir);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('--cond-dropout needs a condition');
+    expect(existsSync(join(dir, 'gpt-none'))).toBe(false);
   });
 });

@@ -2,7 +2,9 @@ import { Command, Option } from 'commander';
 import { createOutput, type GlobalOptions } from '../output';
 import { runTransformerTraining, type TransformerTrainResult } from '../transformer/run-transformer-training';
 import type { TransformerTrainFlags } from '../transformer/settings';
-import { fractionOption, intOption, nonNegativeOption, numberOption, probabilityOption } from './parse';
+import type { FaithfulnessAtScale } from '../transformer/class-faithfulness';
+import type { LoadedTransformer } from '../transformer/load-transformer';
+import { fractionOption, intOption, nonNegativeListOption, nonNegativeOption, numberOption, probabilityOption, rateOption } from './parse';
 
 function summary(r: TransformerTrainResult): string[] {
   const h = r.heldOut;
@@ -30,6 +32,7 @@ export function registerTransformer(program: Command): void {
     .option('--heads <n>', 'attention heads', intOption('--heads'), 4)
     .option('--embedding <n>', 'embedding size', intOption('--embedding'), 128)
     .option('--dropout <p>', 'embedding, residual and attention dropout', fractionOption('--dropout'), 0.1)
+    .option('--cond-dropout <p>', 'train this share of sequences without their condition, so that sampling can use --guidance (classifier-free guidance; 0.1 is usual)', rateOption('--cond-dropout'), 0)
     .option('--steps <n>', 'train until this step (with --resume: a new, larger target)', intOption('--steps'))
     .option('--batch-size <n>', 'sequences per step', intOption('--batch-size'), 16)
     .option('--lr <rate>', 'Adam learning rate', numberOption('--lr'), 3e-4)
@@ -67,33 +70,54 @@ export function registerTransformerEval(t: Command): void {
     .option('--top-k <k>', 'top-k (0: all)', intOption('--top-k'), 0)
     .option('--top-p <p>', 'top-p (1: all)', probabilityOption('--top-p'), 1)
     .option('--seed <n>', 'sampling seed (class c uses seed + c)', intOption('--seed'), 0)
-    .option('--grid <file.png>', 'write the samples as a grid, one row per class')
-    .action(async (opts: { checkpoint: string; tokenizer?: string; samplesPerClass: number; classifierPerClass: number; classifierSteps: number; temperature: number; topK: number; topP: number; seed: number; grid?: string }, cmd: Command) => {
+    .option('--guidance <list>', 'classifier-free guidance scales, comma-separated: the same samples are drawn and classified at each (1: plain; others need --cond-dropout in training)', nonNegativeListOption('--guidance'), [1])
+    .option('--grid <file.png>', 'write the samples as a grid, one row per class (with several scales: one file per scale, -g<scale> before .png)')
+    .action(async (opts: EvalFlags, cmd: Command) => {
       const out = createOutput(cmd.optsWithGlobals<GlobalOptions>());
       const { useNodeBackend } = await import('@vqct/backend-node');
       out.log((await useNodeBackend()).line);
       const { loadTransformer } = await import('../transformer/load-transformer');
       const { classFaithfulness } = await import('../transformer/class-faithfulness');
-      const { gridImage } = await import('../transformer/grid-image');
-      const { writePng } = await import('../io/images');
+      const { checkGuidance } = await import('../transformer/condition-flags');
       const t = loadTransformer(opts.checkpoint, { tokenizer: opts.tokenizer });
       try {
+        for (const g of opts.guidance) checkGuidance(t, g);
         const from = t.settings.data.perClass + t.settings.data.heldOutPerClass;
         const r = await classFaithfulness(t, { ...opts, testPerClass: 100, from }, out);
-        if (opts.grid != null) {
-          const s = t.tokenizer.imageSize;
-          await writePng(opts.grid, gridImage(r.pixels, r.samples.total, s, s, t.tokenizer.channels, r.samples.perClass), 2);
-        }
-        const { pixels: _pixels, ...report } = r;
-        out.result({ checkpoint: t.sidecarFile, step: t.step, ...report, grid: opts.grid ?? null }, () => [
+        const grids = await writeGrids(t, r.scales, opts.grid);
+        const scales = r.scales.map(({ pixels: _pixels, ...scale }, i) => ({ ...scale, grid: grids[i] }));
+        out.result({ checkpoint: t.sidecarFile, step: t.step, classifier: r.classifier, scales }, () => [
           `classifier: held-out accuracy ${(100 * r.classifier.accuracy).toFixed(1)}% on ${r.classifier.testImages} real images, ${(100 * r.classifier.reconstructionAccuracy).toFixed(1)}% on their tokenizer reconstructions`,
-          `class faithfulness: ${(100 * r.samples.faithful).toFixed(1)}% of ${r.samples.total} samples classified as the class asked for (chance 10%)`,
-          '| class | faithful | predicted (counts per class 0-9) |',
-          '|---|---|---|',
-          ...r.perClass.map((c) => `| ${c.label} ${c.name} | ${(100 * c.faithful).toFixed(0)}% | ${c.predicted.join(' ')} |`),
+          ...r.scales.flatMap((s) => faithfulnessTable(s)),
         ]);
       } finally {
         t.dispose();
       }
     });
+}
+
+interface EvalFlags { checkpoint: string; tokenizer?: string; samplesPerClass: number; classifierPerClass: number; classifierSteps: number; temperature: number; topK: number; topP: number; seed: number; guidance: number[]; grid?: string }
+
+function faithfulnessTable(s: FaithfulnessAtScale): string[] {
+  return [
+    `guidance ${s.guidance}: ${(100 * s.samples.faithful).toFixed(1)}% of ${s.samples.total} samples classified as the class asked for (chance 10%)`,
+    '| class | faithful | predicted (counts per class 0-9) |',
+    '|---|---|---|',
+    ...s.perClass.map((c) => `| ${c.label} ${c.name} | ${(100 * c.faithful).toFixed(0)}% | ${c.predicted.join(' ')} |`),
+  ];
+}
+
+/** One grid PNG per scale (the name as given for a single scale); the paths, or nulls without --grid. */
+async function writeGrids(t: LoadedTransformer, scales: FaithfulnessAtScale[], grid: string | undefined): Promise<Array<string | null>> {
+  if (grid == null) return scales.map(() => null);
+  const { gridImage } = await import('../transformer/grid-image');
+  const { writePng } = await import('../io/images');
+  const s = t.tokenizer.imageSize;
+  const files: string[] = [];
+  for (const scale of scales) {
+    const file = scales.length === 1 ? grid : grid.replace(/(\.png)?$/i, `-g${scale.guidance}.png`);
+    await writePng(file, gridImage(scale.pixels, scale.samples.total, s, s, t.tokenizer.channels, scale.samples.perClass), 2);
+    files.push(file);
+  }
+  return files;
 }

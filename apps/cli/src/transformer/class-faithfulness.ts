@@ -18,14 +18,23 @@ export interface FaithfulnessOptions {
   topK: number;
   topP: number;
   seed: number;
+  /** Classifier-free guidance scales: the samples are drawn (same seeds) and classified at each. */
+  guidance: number[];
 }
 
-export interface FaithfulnessReport {
-  classifier: { trainImages: number; testImages: number; accuracy: number; reconstructionAccuracy: number; steps: number };
+/** The samples at one guidance scale. */
+export interface FaithfulnessAtScale {
+  guidance: number;
   samples: { perClass: number; total: number; faithful: number; seconds: number };
   perClass: Array<{ label: number; name: string; faithful: number; predicted: number[] }>;
   /** Decoded samples [10 * perClass, s, s, c], class-major, for a grid. */
   pixels: Float32Array;
+}
+
+export interface FaithfulnessReport {
+  classifier: { trainImages: number; testImages: number; accuracy: number; reconstructionAccuracy: number; steps: number };
+  /** One entry per guidance scale, in the order asked. */
+  scales: FaithfulnessAtScale[];
 }
 
 /**
@@ -58,29 +67,33 @@ export async function classFaithfulness(t: LoadedTransformer, o: FaithfulnessOpt
     const reconstructionAccuracy = acc(await clf.predict(recon, test.count), test.labels);
     out.log(`classifier: ${train.count} real images, ${o.classifierSteps} steps in ${((Date.now() - t0) / 1000).toFixed(0)} s; held-out accuracy ${(100 * accuracy).toFixed(1)}% (${test.count} images), on their reconstructions ${(100 * reconstructionAccuracy).toFixed(1)}%`);
 
-    const n = o.samplesPerClass;
-    const pixels = new Float32Array(10 * n * per);
-    const t1 = Date.now();
-    const perClass: FaithfulnessReport['perClass'] = [];
-    for (let c = 0; c < 10; c++) {
-      const tokens = await sampleTokens(t.model, { count: n, condition: { kind: 'class', label: c }, temperature: o.temperature, topK: o.topK, topP: o.topP, seed: o.seed + c });
-      const images = tf.tidy(() => vq.model.decodeTokens(tokens));
-      const values = await images.data();
-      tf.dispose([tokens, images]);
-      pixels.set(values, c * n * per);
-      const pred = await clf.predict(values as Float32Array, n);
-      const predicted = Array.from({ length: 10 }, (_, k) => pred.filter((p) => p === k).length);
-      perClass.push({ label: c, name: t.settings.classes?.[c] ?? String(c), faithful: predicted[c] / n, predicted });
-      out.log(`class ${c} (${perClass[c].name}): ${predicted[c]}/${n} classified as asked`);
-    }
-    const faithful = perClass.reduce((s, r) => s + r.faithful, 0) / 10;
-    return {
-      classifier: { trainImages: train.count, testImages: test.count, accuracy, reconstructionAccuracy, steps: o.classifierSteps },
-      samples: { perClass: n, total: 10 * n, faithful, seconds: (Date.now() - t1) / 1000 },
-      perClass,
-      pixels,
-    };
+    const scales: FaithfulnessAtScale[] = [];
+    for (const guidance of o.guidance) scales.push(await samplesAtScale(t, clf, o, guidance, out));
+    return { classifier: { trainImages: train.count, testImages: test.count, accuracy, reconstructionAccuracy, steps: o.classifierSteps }, scales };
   } finally {
     clf.dispose();
   }
+}
+
+/** Draws samplesPerClass samples of every class at one guidance scale, decodes and classifies them. */
+async function samplesAtScale(t: LoadedTransformer, clf: SmallClassifier, o: FaithfulnessOptions, guidance: number, out: Output): Promise<FaithfulnessAtScale> {
+  const vq = t.tokenizer;
+  const per = vq.imageSize * vq.imageSize * vq.channels;
+  const n = o.samplesPerClass;
+  const pixels = new Float32Array(10 * n * per);
+  const t1 = Date.now();
+  const perClass: FaithfulnessAtScale['perClass'] = [];
+  for (let c = 0; c < 10; c++) {
+    const tokens = await sampleTokens(t.model, { count: n, condition: { kind: 'class', label: c }, temperature: o.temperature, topK: o.topK, topP: o.topP, seed: o.seed + c, guidance });
+    const images = tf.tidy(() => vq.model.decodeTokens(tokens));
+    const values = await images.data();
+    tf.dispose([tokens, images]);
+    pixels.set(values, c * n * per);
+    const pred = await clf.predict(values as Float32Array, n);
+    const predicted = Array.from({ length: 10 }, (_, k) => pred.filter((p) => p === k).length);
+    perClass.push({ label: c, name: t.settings.classes?.[c] ?? String(c), faithful: predicted[c] / n, predicted });
+    out.log(`guidance ${guidance}, class ${c} (${perClass[c].name}): ${predicted[c]}/${n} classified as asked`);
+  }
+  const faithful = perClass.reduce((s, r) => s + r.faithful, 0) / 10;
+  return { guidance, samples: { perClass: n, total: 10 * n, faithful, seconds: (Date.now() - t1) / 1000 }, perClass, pixels };
 }

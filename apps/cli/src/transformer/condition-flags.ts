@@ -25,3 +25,18 @@ export function conditionFromFlags(t: LoadedTransformer, flags: { prompt?: strin
   if (flags.prompt.trim() === '' && t.settings.captions == null) return { kind: 'words', ids: [] };
   return { kind: 'words', ids: wordIds(flags.prompt, t.tokenizer.prior) };
 }
+
+/**
+ * Refuses a guidance scale other than 1 where the transformer never learned the
+ * unconditional prefix: an unconditioned model, or a class model trained without
+ * --cond-dropout (its BOS embedding is untrained). A words model trained without
+ * it saw blank prompts only on images whose captions held no word of the prior.
+ */
+export function checkGuidance(t: LoadedTransformer, guidance: number): void {
+  if (guidance === 1) return;
+  const kind = t.settings.condition;
+  if (kind === 'none') throw new InputError(`--guidance ${guidance}: this transformer is unconditioned; guidance needs a condition`);
+  if (kind === 'class' && !((t.settings.train.conditionDropout ?? 0) > 0)) {
+    throw new InputError(`--guidance ${guidance}: this transformer was trained without --cond-dropout, so it has no unconditional model to guide against; retrain with --cond-dropout 0.1, or use --guidance 1`);
+  }
+}

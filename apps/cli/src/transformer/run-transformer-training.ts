@@ -55,6 +55,7 @@ function freshSettings(flags: TransformerTrainFlags, ck: LoadedCheckpoint, sidec
   const adjectives = c.kAdj > 0 ? c.topK : 0;
   const emoji = isEmojiSource(flags.data);
   if (emoji && flags.condition === 'class') throw new ConfigError('--condition class needs class labels (fashion-mnist or mnist); emoji have captions: --condition words');
+  if (flags.condition === 'none' && flags.condDropout > 0) throw new ConfigError('--cond-dropout needs a condition (--condition class or words)');
   const captions = flags.condition === 'words' && !emoji ? [...FASHION_MNIST_CAPTIONS] : null;
   const length = emoji ? MAX_CAPTION_WORDS : captions != null && ck.prior != null ? Math.max(...captions.map((s) => wordIds(s, ck.prior!).length)) : 1;
   const condition = flags.condition === 'none' ? { kind: 'none' as const } : flags.condition === 'class' ? { kind: 'class' as const, classes: 10 } : { kind: 'words' as const, length };
@@ -63,7 +64,7 @@ function freshSettings(flags: TransformerTrainFlags, ck: LoadedCheckpoint, sidec
     condition, layers: flags.layers, heads: flags.heads, embedding: flags.embedding,
     embeddingDropout: flags.dropout, residualDropout: flags.dropout, attentionDropout: flags.dropout,
   });
-  const train = resolveTransformerTrainOptions({ steps: flags.steps ?? 1000, batchSize: flags.batchSize, learningRate: flags.lr, seed: flags.seed, checkpointEvery: flags.checkpointEvery });
+  const train = resolveTransformerTrainOptions({ steps: flags.steps ?? 1000, batchSize: flags.batchSize, learningRate: flags.lr, seed: flags.seed, checkpointEvery: flags.checkpointEvery, conditionDropout: flags.condDropout });
   return {
     format: 'vqct-transformer-run', version: 1,
     tokenizer: { checkpoint: resolve(sidecar), weightsSha256: ck.sidecar.weightsSha256 },

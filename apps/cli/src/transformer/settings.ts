@@ -35,6 +35,8 @@ export interface TransformerTrainFlags {
   heads: number;
   embedding: number;
   dropout: number;
+  /** Condition dropout (classifier-free guidance at sampling). */
+  condDropout: number;
   steps?: number;
   batchSize: number;
   lr: number;

@@ -39,7 +39,7 @@ class Stopped extends Error {}
 export async function trainTransformer(o: TrainTransformerOptions): Promise<TrainerState & { resumedFrom: number | null; stopped: boolean }> {
   const dir = (): string => (typeof o.checkpointDir === 'string' ? o.checkpointDir : o.checkpointDir());
   const t = o.train;
-  const step = createTransformerStep({ model: o.model, learningRate: t.learningRate, betas: t.betas, epsilon: t.epsilon });
+  const step = createTransformerStep({ model: o.model, learningRate: t.learningRate, betas: t.betas, epsilon: t.epsilon, conditionDropout: t.conditionDropout });
   try {
     let data: DataOrderState | undefined;
     let resume: TrainerState | undefined;

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InputError, resolveOrThrow, Rng } from '@vqct/core';
 import { z } from 'zod';
 import type { TokenTransformer } from '../model/token-transformer';
-import { conditionPrefix, gridsToSequences, isNounSlot, sequencesToGrids, type Condition } from '../sequence/layout';
+import { conditionPrefix, gridsToSequences, isNounSlot, sequencesToGrids, unconditionalPrefix, type Condition } from '../sequence/layout';
+import { guidedLogits } from './guidance';
 import type { PickOptions } from './pick-token';
 import { pickToken } from './pick-token';
 
@@ -16,6 +17,14 @@ export interface SampleOptions extends Partial<PickOptions> {
   seed?: number;
   /** Use the key/value cache (one pass over one position per token); false reruns the whole prefix each token. */
   cache?: boolean;
+  /**
+   * Classifier-free guidance scale: each token is drawn from
+   * `u + guidance * (c - u)`, c the logits with the condition, u without it
+   * (`unconditionalPrefix`); 1 (default) is plain conditional sampling, 0
+   * unconditional. Other values need a model trained with condition dropout
+   * (`conditionDropout`), and cost a second row per sample.
+   */
+  guidance?: number;
   /**
    * Partial sampling (inpainting): these positions keep the given tokens, the
    * rest are sampled. `tokens`: tokenizer ids [n, h, w, k+1] with n = count
@@ -40,6 +49,7 @@ const schema = z.object({
   topP: z.number().gt(0).max(1),
   seed: z.number().int(),
   cache: z.boolean(),
+  guidance: z.number().min(0).max(100),
 });
 
 /** The generator of sample i: a pure function of (seed, i). */
@@ -47,10 +57,12 @@ function sampleRng(seed: number, i: number): Rng {
   return new Rng((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca6b)) >>> 0);
 }
 
-function prefixes(model: TokenTransformer, count: number, condition: Condition | Condition[] | undefined): Int32Array[] {
+/** The prefix of every row: the samples' conditions, then (guided) the same count of unconditional rows. */
+function prefixes(model: TokenTransformer, count: number, condition: Condition | Condition[] | undefined, guided: boolean): Int32Array[] {
   const list = Array.isArray(condition) ? condition : Array.from({ length: count }, () => condition ?? { kind: 'none' as const });
   if (list.length !== count) throw new InputError(`${list.length} conditions for ${count} samples; expected one, or one per sample`);
-  return list.map((c) => conditionPrefix(model.layout, c));
+  const out = list.map((c) => conditionPrefix(model.layout, c));
+  return guided ? [...out, ...list.map(() => unconditionalPrefix(model.layout))] : out;
 }
 
 /** Fixed image tokens [count, L] (global ids) and the per-image-token keep flags. */
@@ -89,12 +101,21 @@ function partialGrids(model: TokenTransformer, seqs: Int32Array, count: number):
  * const images = vq.decodeTokens(tokens);
  */
 export async function sampleTokens(model: TokenTransformer, options: SampleOptions): Promise<tf.Tensor4D> {
-  const o = resolveOrThrow(schema, { temperature: 1, topK: 0, topP: 1, seed: 0, cache: true, ...options }, 'sample options');
+  const o = resolveOrThrow(schema, { temperature: 1, topK: 0, topP: 1, seed: 0, cache: true, guidance: 1, ...options }, 'sample options');
   const { count } = o;
+  const guided = o.guidance !== 1;
+  if (guided && model.layout.condition.kind === 'none') throw new InputError(`guidance ${o.guidance} needs a conditioned transformer; this one is conditioned on nothing (use guidance 1)`);
+  /** Rows of the batch: the samples, then (guided) their unconditional twins. */
+  const rows = guided ? 2 * count : count;
   const { prefixLength: P, imageLength: L, tokens } = model.layout;
   const S = P + L;
-  const seqs = new Int32Array(count * S);
-  prefixes(model, count, options.condition).forEach((p, i) => seqs.set(p, i * S));
+  const seqs = new Int32Array(rows * S);
+  prefixes(model, count, options.condition, guided).forEach((p, i) => seqs.set(p, i * S));
+  /** Sets image token j of sample i (and of its twin). */
+  const put = (i: number, j: number, id: number): void => {
+    seqs[i * S + P + j] = id;
+    if (guided) seqs[(count + i) * S + P + j] = id;
+  };
   const fixed = keptTokens(model, count, options.keep);
   const rngs = Array.from({ length: count }, (_, i) => sampleRng(o.seed, i));
   // The last image token that is sampled: after it, the rest is copied.
@@ -107,14 +128,14 @@ export async function sampleTokens(model: TokenTransformer, options: SampleOptio
   const advance = (t: number): void => {
     const next: tf.Tensor2D = tf.tidy(() => {
       if (cache != null) {
-        const col = new Int32Array(count);
-        for (let i = 0; i < count; i++) col[i] = seqs[i * S + t - 1];
-        return model.step(tf.tensor2d(col, [count, 1], 'int32'), cache);
+        const col = new Int32Array(rows);
+        for (let i = 0; i < rows; i++) col[i] = seqs[i * S + t - 1];
+        return model.step(tf.tensor2d(col, [rows, 1], 'int32'), cache);
       }
-      const ids = new Int32Array(count * t);
-      for (let i = 0; i < count; i++) ids.set(seqs.subarray(i * S, i * S + t), i * t);
-      const h = model.forward(tf.tensor2d(ids, [count, t], 'int32'));
-      return tf.reshape(tf.slice(h, [0, t - 1, 0], [count, 1, model.config.embedding]), [count, model.config.embedding]) as tf.Tensor2D;
+      const ids = new Int32Array(rows * t);
+      for (let i = 0; i < rows; i++) ids.set(seqs.subarray(i * S, i * S + t), i * t);
+      const h = model.forward(tf.tensor2d(ids, [rows, t], 'int32'));
+      return tf.reshape(tf.slice(h, [0, t - 1, 0], [rows, 1, model.config.embedding]), [rows, model.config.embedding]) as tf.Tensor2D;
     });
     hidden?.dispose();
     hidden = next;
@@ -123,23 +144,24 @@ export async function sampleTokens(model: TokenTransformer, options: SampleOptio
     if (cache != null) for (let t = 1; t < P; t++) advance(t);
     for (let j = 0; j < L; j++) {
       if (j > lastFree) {
-        for (let i = 0; i < count; i++) seqs[i * S + P + j] = fixed!.ids[i * L + j];
+        for (let i = 0; i < count; i++) put(i, j, fixed!.ids[i * L + j]);
         continue;
       }
       const kept = fixed != null && fixed.kept[j];
       // Without a cache a kept token needs no pass; with one, every token is fed once.
       if (cache != null || !kept) advance(P + j);
       if (kept) {
-        for (let i = 0; i < count; i++) seqs[i * S + P + j] = fixed!.ids[i * L + j];
+        for (let i = 0; i < count; i++) put(i, j, fixed!.ids[i * L + j]);
       } else {
         const noun = isNounSlot(model.layout, j);
         const logits = tf.tidy(() => (noun ? model.nounLogits(hidden!) : model.adjectiveLogits(hidden!)));
-        const values = await logits.data();
+        const raw = await logits.data();
         logits.dispose();
         const n = noun ? tokens.kNoun : tokens.kAdj;
+        const values = guided ? guidedLogits(raw, count, n, o.guidance) : raw;
         for (let i = 0; i < count; i++) {
           const id = pickToken(values, i * n, n, o, rngs[i]);
-          seqs[i * S + P + j] = noun ? tokens.kAdj + id : id;
+          put(i, j, noun ? tokens.kAdj + id : id);
         }
       }
       options.onToken?.(j + 1, L);

@@ -80,6 +80,20 @@ export function conditionPrefix(layout: SequenceLayout, condition: Condition): I
 }
 
 /**
+ * The prefix that says "no condition", the same length as every prefix of the
+ * layout: `[BOS]` for none and class layouts, `[PAD.., BOS]` (a blank prompt)
+ * for words. Condition dropout trains on it and classifier-free guidance
+ * samples against it.
+ *
+ * @example unconditionalPrefix(layout); // Int32Array [layout.bos] for a class layout
+ */
+export function unconditionalPrefix(layout: SequenceLayout): Int32Array {
+  const out = new Int32Array(layout.prefixLength).fill(layout.pad);
+  out[layout.prefixLength - 1] = layout.bos;
+  return out;
+}
+
+/**
  * Token grids -> image parts of sequences (global ids).
  * @param grids int32 values of [n, h, w, k+1] (k adjective ids, then the noun id)
  * @returns [n, L] flattened

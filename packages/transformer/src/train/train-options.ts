@@ -14,6 +14,8 @@ export interface TransformerTrainOptions {
   seed: number;
   /** 0: only at the end. */
   checkpointEvery: number;
+  /** Probability that a sequence trains without its condition (classifier-free guidance; 0: never). */
+  conditionDropout: number;
 }
 
 export const defaultTransformerTrainOptions: TransformerTrainOptions = {
@@ -24,6 +26,7 @@ export const defaultTransformerTrainOptions: TransformerTrainOptions = {
   epsilon: 1e-8,
   seed: 0,
   checkpointEvery: 100,
+  conditionDropout: 0,
 };
 
 const schema = z.strictObject({
@@ -34,6 +37,7 @@ const schema = z.strictObject({
   epsilon: z.number().positive(),
   seed: z.number().int(),
   checkpointEvery: z.number().int().min(0),
+  conditionDropout: z.number().min(0).lt(1),
 });
 
 /**

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NumericError } from '@vqct/core';
+import { ConfigError, NumericError } from '@vqct/core';
 import { NamedAdam, type StepReport, type TrainStep } from '@vqct/vq';
 import type { TokenTransformer } from '../model/token-transformer';
+import { dropConditions } from './condition-dropout';
 import { sequenceNll } from './sequence-loss';
 
 export interface TransformerStepOptions {
@@ -10,6 +11,12 @@ export interface TransformerStepOptions {
   /** taming's GPT: (0.9, 0.95). */
   betas?: [number, number];
   epsilon?: number;
+  /**
+   * Condition dropout: each sequence's condition is replaced by the
+   * unconditional prefix with this probability (seeded by the step), so
+   * `sampleTokens({ guidance })` can use classifier-free guidance. Default 0.
+   */
+  conditionDropout?: number;
 }
 
 /**
@@ -42,8 +49,13 @@ export function createTransformerStep(o: TransformerStepOptions): TrainStep {
   const { tokens } = model.layout;
   const perPosition = tokens.adjectives + 1;
 
+  const dropRate = o.conditionDropout ?? 0;
+  if (!(dropRate >= 0 && dropRate < 1)) throw new ConfigError(`conditionDropout must be in [0, 1), got ${dropRate}`);
+
   function forwardBackward(batch: tf.Tensor4D, seed: number) {
-    const ids = batchIds(batch);
+    const read = batchIds(batch);
+    const ids = dropConditions(read, model.layout, dropRate, seed);
+    read.dispose();
     try {
       let parts: [tf.Scalar, tf.Scalar] | null = null;
       const { value, grads } = tf.variableGrads(() => {
