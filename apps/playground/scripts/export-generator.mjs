@@ -8,7 +8,10 @@
  * commands) and manifest.json naming the sidecar.
  *
  *   node scripts/export-generator.mjs --run RUN --commands commands.txt --minutes M \
- *     [--name emoji-32-words] [--tokenizer emoji-32] [--label "..."] [--out public/generate]
+ *     [--name emoji-32-words] [--tokenizer emoji-32] [--label "..."] [--guidance S] [--out public/generate]
+ *
+ * --guidance: the classifier-free guidance scale the page starts with (default 1;
+ * another value needs a run trained with --cond-dropout).
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -67,7 +70,11 @@ const sidecar = {
   heldOut: h,
   training: { minutes, commands: readFileSync(arg('commands'), 'utf8').split('\n').filter((l) => l.trim() !== '') },
   label: arg('label', `a short CPU run (${minutes} min): held out ${h.bitsPerToken.toFixed(2)} bits/token against the unigram's ${h.unigram.bitsPerToken.toFixed(2)}`),
+  conditionDropout: settings.train.conditionDropout ?? 0,
+  guidance: Number(arg('guidance', '1')),
 };
+if (!(sidecar.guidance >= 0)) fail('--guidance', `expects a number >= 0, got ${JSON.stringify(arg('guidance'))}`);
+if (sidecar.guidance !== 1 && !(sidecar.conditionDropout > 0)) fail(join(dir, 'last.json'), `--guidance ${sidecar.guidance}: the run was trained without --cond-dropout`);
 mkdirSync(out, { recursive: true });
 // Temp + rename: a reader never sees half a file.
 const put = (f, data) => {

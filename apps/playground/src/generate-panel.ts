@@ -51,7 +51,7 @@ function readRequest(prompt: string): SampleRequest {
     const v = Number($<HTMLInputElement>(id).value);
     return Number.isFinite(v) ? v : fallback;
   };
-  return { prompt, seed: Math.trunc(num('seed', 1)), temperature: num('temperature', 1), topK: Math.trunc(num('top-k', 0)), topP: num('top-p', 1) };
+  return { prompt, seed: Math.trunc(num('seed', 1)), temperature: num('temperature', 1), topK: Math.trunc(num('top-k', 0)), topP: num('top-p', 1), guidance: num('guidance', 1) };
 }
 
 function showCompletions(): void {
@@ -109,7 +109,7 @@ export async function sampleGrid(prompt: string, keep?: SampleRequest['keep']): 
     });
     renderGrid(grid, gridOf(info, r.tokens), info, new Set());
     drawImage(canvas, r.image);
-    $('gen-timings').textContent = `sampled ${info.gridH}×${info.gridW}×${info.k + 1} tokens in ${formatMs(r.sampleMs)} · decoded in ${formatMs(r.decodeMs)} · seed ${request.seed}${keep != null ? ' · re-sampled around a patch' : ''}`;
+    $('gen-timings').textContent = `sampled ${info.gridH}×${info.gridW}×${info.k + 1} tokens in ${formatMs(r.sampleMs)} · decoded in ${formatMs(r.decodeMs)} · seed ${request.seed}${request.guidance !== 1 ? ` · guidance ${request.guidance}` : ''}${keep != null ? ' · re-sampled around a patch' : ''}`;
     $('gen-timings').dataset.sampleMs = r.sampleMs.toFixed(1);
     setState('done');
     return r;
@@ -155,6 +155,10 @@ export async function loadBundledGenerator(): Promise<void> {
       weights: { name: weightsFile, bytes: new Uint8Array(await res.arrayBuffer()) },
     }, true);
     $('generator-info').textContent = describe(generator);
+    const guidance = $<HTMLInputElement>('guidance');
+    guidance.value = String(generator.guidance.start);
+    guidance.disabled = !generator.guidance.enabled;
+    guidance.title = generator.guidance.enabled ? 'classifier-free guidance: 1 plain, 0 ignores the prompt, above 1 follows it harder' : 'this generator was trained without condition dropout: guidance stays 1';
     refreshGeneratePanel();
   } catch (error) {
     setState('error');

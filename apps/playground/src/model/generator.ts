@@ -23,6 +23,13 @@ export interface GeneratorSidecar {
   training: { minutes: number; commands: string[] };
   /** One line a reader sees next to it (what it is, how good it is). */
   label: string;
+  /**
+   * The share of training sequences whose words were dropped (classifier-free
+   * guidance's training half); absent or 0: guidance is off for it.
+   */
+  conditionDropout?: number;
+  /** The guidance scale the page starts with (absent: 1, plain sampling). */
+  guidance?: number;
 }
 
 /** What the page shows about a loaded generator. */
@@ -36,6 +43,8 @@ export interface GeneratorInfo {
   parameters: number;
   heldOut: GeneratorSidecar['heldOut'];
   label: string;
+  /** Whether guidance other than 1 is allowed (trained with condition dropout), and the scale to start with. */
+  guidance: { enabled: boolean; start: number };
 }
 
 /** How to sample: the prompt's words, a seed (same seed, same grid) and the usual knobs. */
@@ -45,6 +54,8 @@ export interface SampleRequest {
   temperature: number;
   topK: number;
   topP: number;
+  /** Classifier-free guidance scale (absent: 1); other values only for a generator whose info says guidance is enabled. */
+  guidance?: number;
   /** Partial sampling: keep these positions (raster order, true = keep) of `tokens`, sample the rest. */
   keep?: { tokens: Int32Array; positions: boolean[] };
 }

@@ -5,7 +5,7 @@ import { useNodeBackend } from '@vqct/backend-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadGeneratorModel } from './load-generator';
 import type { GeneratorFiles } from './load-generator';
-import { promptCondition } from './transformer-generator';
+import { guidanceOf, promptCondition } from './transformer-generator';
 
 // The bundled generator, the real files the page loads.
 const dir = join(__dirname, '..', '..', 'public', 'generate');
@@ -42,5 +42,15 @@ describe('loadGeneratorModel (the bundled generator)', () => {
     bad[bad.length - 1] ^= 1;
     expect(() => loadGeneratorModel({ ...files, weights: { ...files.weights, bytes: bad } })).toThrow(/sha256 .* is not the sidecar's/);
     expect(() => loadGeneratorModel({ ...files, sidecar: { name: 'x.json', text: '{"format":"other"}' } })).toThrow(/not a playground generator sidecar/);
+  });
+
+  it('enables guidance only for a words generator trained with condition dropout, and refuses a bad scale', () => {
+    const files = bundled();
+    const sidecar = JSON.parse(files.sidecar.text) as Parameters<typeof guidanceOf>[0];
+    expect(guidanceOf({ ...sidecar, conditionDropout: 0.1, guidance: 2 })).toEqual({ enabled: true, start: 2 });
+    expect(guidanceOf({ ...sidecar, conditionDropout: 0, guidance: 2 })).toEqual({ enabled: false, start: 1 });
+    expect(guidanceOf({ ...sidecar, conditionDropout: undefined, guidance: undefined })).toEqual({ enabled: false, start: 1 });
+    const text = JSON.stringify({ ...sidecar, guidance: -1 });
+    expect(() => loadGeneratorModel({ ...files, sidecar: { name: 'g.json', text } })).toThrow(/guidance \(-1\) or conditionDropout/);
   });
 });

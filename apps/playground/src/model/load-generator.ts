@@ -25,6 +25,8 @@ export function parseGeneratorSidecar(text: string, file: string): GeneratorSide
   }
   if (s?.format !== 'vqct-playground-generator' || s.version !== 1) throw new CheckpointError('not a playground generator sidecar (format vqct-playground-generator, version 1)', { file });
   if (typeof s.tokenizer?.weightsSha256 !== 'string' || typeof s.weightsSha256 !== 'string' || s.model == null) throw new CheckpointError('the generator sidecar lacks its tokenizer, weights digest or model config', { file });
+  const scale = (v: unknown): boolean => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
+  if (!scale(s.guidance) || !scale(s.conditionDropout) || (s.conditionDropout ?? 0) >= 1) throw new CheckpointError(`the generator sidecar's guidance (${String(s.guidance)}) or conditionDropout (${String(s.conditionDropout)}) is not a number in range`, { file });
   return s;
 }
 

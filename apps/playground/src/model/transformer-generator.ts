@@ -6,7 +6,7 @@
 import { InputError } from '@vqct/core';
 import type { Condition, TokenTransformer } from '@vqct/transformer';
 import { sampleTokens, wordIds } from '@vqct/transformer';
-import type { Generator, PromptVocabulary, SampleRequest } from './generator';
+import type { Generator, GeneratorInfo, GeneratorSidecar, PromptVocabulary, SampleRequest } from './generator';
 import type { GeneratorFiles } from './load-generator';
 import { loadGeneratorModel } from './load-generator';
 
@@ -18,6 +18,12 @@ export function promptCondition(model: TokenTransformer, prompt: string, vocabul
   const ids = prompt.trim() === '' ? [] : wordIds(prompt, vocabulary);
   if (ids.length > spec.length) throw new InputError(`the prompt has ${ids.length} words; this generator takes at most ${spec.length}`);
   return { kind: 'words', ids };
+}
+
+/** Guidance is on for a words generator trained with condition dropout; it starts at the sidecar's scale. */
+export function guidanceOf(sidecar: GeneratorSidecar): GeneratorInfo['guidance'] {
+  const enabled = sidecar.condition === 'words' && (sidecar.conditionDropout ?? 0) > 0;
+  return { enabled, start: enabled ? sidecar.guidance ?? 1 : 1 };
 }
 
 export async function loadTransformerGenerator(files: GeneratorFiles): Promise<Generator> {
@@ -33,11 +39,14 @@ export async function loadTransformerGenerator(files: GeneratorFiles): Promise<G
       parameters: model.parameterCount(),
       heldOut: sidecar.heldOut,
       label: sidecar.label,
+      guidance: guidanceOf(sidecar),
     },
     async sample(r: SampleRequest, vocabulary: PromptVocabulary, onPosition?: (position: number, tokens: Int32Array) => void) {
       const condition = promptCondition(model, r.prompt, vocabulary);
+      const guidance = r.guidance ?? 1;
+      if (guidance !== 1 && !guidanceOf(sidecar).enabled) throw new InputError(`guidance ${guidance}: ${sidecar.name} was trained without condition dropout, so it has no unconditional model to guide against (use 1)`);
       const t = await sampleTokens(model, {
-        count: 1, condition, seed: r.seed, temperature: r.temperature, topK: r.topK, topP: r.topP,
+        count: 1, condition, seed: r.seed, temperature: r.temperature, topK: r.topK, topP: r.topP, guidance,
         keep: r.keep, onPosition: onPosition == null ? undefined : (p, grids) => onPosition(p, grids),
       });
       try {

@@ -27,7 +27,7 @@ function fakeEngine(calls: string[]): Engine {
 // A generator double that samples position by position (the real one: the e2e test).
 function fakeGenerator(calls: string[], tokenizerSha: string): Generator {
   return {
-    info: { name: 'gen', condition: 'words', maxWords: 2, tokenizer: { name: 'fake', weightsSha256: tokenizerSha }, step: 1, parameters: 10, heldOut: { sequences: 1, bitsPerToken: 1, unigram: { bitsPerToken: 2 } }, label: 'fake' },
+    info: { name: 'gen', condition: 'words', maxWords: 2, tokenizer: { name: 'fake', weightsSha256: tokenizerSha }, step: 1, parameters: 10, heldOut: { sequences: 1, bitsPerToken: 1, unigram: { bitsPerToken: 2 } }, label: 'fake', guidance: { enabled: false, start: 1 } },
     sample: async (r, vocab, onPosition) => {
       calls.push(`sample "${r.prompt}" seed ${r.seed} keep ${r.keep?.positions.join() ?? '-'} vocab ${vocab.words.length}`);
       const grid = Int32Array.from([1, 0, 0, 1, 1, 1, 0, 0]);
