@@ -10,7 +10,9 @@
  * - grids of tokens drawn independently from the training split's unigram
  *   frequencies (per half), decoded by the same tokenizer.
  *
- *   node scripts/sample-fid.mjs [--dir public/generate] [--dir2 OTHER] [--n 256] [--seed 1] [--size 150] [--json out.json]
+ *   node scripts/sample-fid.mjs [--dir public/generate] [--dir2 OTHER] [--n 256] [--seed 1] [--size 150] [--guidance 1,2,3] [--json out.json]
+ *
+ * `--guidance`: the captions-as-prompts row at each classifier-free guidance scale.
  *
  * `--dir2` adds a second exported generator of the same tokenizer (e.g. the
  * unconditioned model, exported with export-generator.mjs --out).
@@ -33,6 +35,11 @@ const arg = (name, fallback) => {
 };
 const n = Number(arg('n', 256));
 const seed = Number(arg('seed', 1));
+const scales = String(arg('guidance', '1')).split(',').map(Number);
+if (scales.some((g) => !(g >= 0))) {
+  process.stderr.write(`sample-fid: --guidance expects numbers >= 0 separated by commas, got ${JSON.stringify(arg('guidance'))}\n`);
+  process.exit(1);
+}
 const log = (s) => process.stderr.write(`${s}\n`);
 
 log((await useNodeBackend()).line);
@@ -99,7 +106,10 @@ for (const g of [first, second].filter((x) => x != null)) {
   if (kind === 'words') {
     const ids = captionIdsFor(tok.prior, g.model.config.condition.length);
     const prompts = Array.from({ length: n }, (_, i) => ({ kind: 'words', ids: ids(held.captions[Math.floor((i * held.size) / n)]) }));
-    add(`${g.sidecar.name} (step ${g.sidecar.step}), held-out captions as prompts`, decodedFeatures(await sampleTokens(g.model, { count: n, condition: prompts, seed })));
+    for (const guidance of scales) {
+      const label = `${g.sidecar.name} (step ${g.sidecar.step}), held-out captions as prompts${guidance !== 1 ? `, guidance ${guidance}` : ''}`;
+      add(label, decodedFeatures(await sampleTokens(g.model, { count: n, condition: prompts, seed, guidance })));
+    }
   }
 }
 const report = { features: inception.name, real: refIdx.length, seed, rows, seconds: (Date.now() - t0) / 1000 };
