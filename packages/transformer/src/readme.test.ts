@@ -12,8 +12,9 @@ describe('README', () => {
   it('runs the Example section as written, without leaking tensors', async () => {
     const before = tf.memory().numTensors;
     const bindings = { tf, TokenTransformer, TokenSequenceDataset, createTransformerStep, sampleTokens, heldOutBits, BatchLoader, Trainer };
-    const out = await runReadmeExample(new URL('../README.md', import.meta.url), bindings, 'return { bitsPerToken, shape: sampled.shape };') as { bitsPerToken: number; shape: number[] };
+    const out = await runReadmeExample(new URL('../README.md', import.meta.url), bindings, 'return { bitsPerToken, shape: sampled.shape, guided: guided.shape };') as { bitsPerToken: number; shape: number[]; guided: number[] };
     expect(out.shape).toEqual([3, 2, 2, 3]);
+    expect(out.guided).toEqual([3, 2, 2, 3]);
     expect(out.bitsPerToken).toBeGreaterThan(0);
     expect(tf.memory().numTensors).toBe(before);
   }, 120_000);
