@@ -2,10 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InputError, resolveOrThrow, Rng } from '@vqct/core';
 import { z } from 'zod';
 import type { TokenTransformer } from '../model/token-transformer';
-import { conditionPrefix, gridsToSequences, isNounSlot, sequencesToGrids, unconditionalPrefix, type Condition } from '../sequence/layout';
+import { conditionPrefix, gridsToSequences, isNounSlot, unconditionalPrefix, type Condition } from '../sequence/layout';
 import { guidedLogits } from './guidance';
 import type { PickOptions } from './pick-token';
 import { pickToken } from './pick-token';
+import { SequenceBatch } from './sequence-batch';
 
 /** Sampling options (partial, user-facing). */
 export interface SampleOptions extends Partial<PickOptions> {
@@ -80,14 +81,6 @@ function keptTokens(model: TokenTransformer, count: number, keep: SampleOptions[
   return { ids, kept };
 }
 
-/** The image parts of the sequences as tokenizer-id grids [count, h, w, k+1] (a copy). */
-function partialGrids(model: TokenTransformer, seqs: Int32Array, count: number): Int32Array {
-  const { prefixLength: P, imageLength: L } = model.layout;
-  const image = new Int32Array(count * L);
-  for (let i = 0; i < count; i++) image.set(seqs.subarray(i * (P + L) + P, (i + 1) * (P + L)), i * L);
-  return sequencesToGrids(model.layout, image);
-}
-
 /**
  * Draws token grids from a TokenTransformer, token by token: nouns from the
  * noun head, adjectives from the adjective head, so every grid is valid input
@@ -105,17 +98,8 @@ export async function sampleTokens(model: TokenTransformer, options: SampleOptio
   const { count } = o;
   const guided = o.guidance !== 1;
   if (guided && model.layout.condition.kind === 'none') throw new InputError(`guidance ${o.guidance} needs a conditioned transformer; this one is conditioned on nothing (use guidance 1)`);
-  /** Rows of the batch: the samples, then (guided) their unconditional twins. */
-  const rows = guided ? 2 * count : count;
   const { prefixLength: P, imageLength: L, tokens } = model.layout;
-  const S = P + L;
-  const seqs = new Int32Array(rows * S);
-  prefixes(model, count, options.condition, guided).forEach((p, i) => seqs.set(p, i * S));
-  /** Sets image token j of sample i (and of its twin). */
-  const put = (i: number, j: number, id: number): void => {
-    seqs[i * S + P + j] = id;
-    if (guided) seqs[(count + i) * S + P + j] = id;
-  };
+  const batch = new SequenceBatch(model.layout, count, prefixes(model, count, options.condition, guided));
   const fixed = keptTokens(model, count, options.keep);
   const rngs = Array.from({ length: count }, (_, i) => sampleRng(o.seed, i));
   // The last image token that is sampled: after it, the rest is copied.
@@ -124,34 +108,19 @@ export async function sampleTokens(model: TokenTransformer, options: SampleOptio
 
   const cache = o.cache ? model.createCache() : null;
   let hidden: tf.Tensor2D | null = null;
-  /** Hidden state after the first `t` tokens of every sequence. */
   const advance = (t: number): void => {
-    const next: tf.Tensor2D = tf.tidy(() => {
-      if (cache != null) {
-        const col = new Int32Array(rows);
-        for (let i = 0; i < rows; i++) col[i] = seqs[i * S + t - 1];
-        return model.step(tf.tensor2d(col, [rows, 1], 'int32'), cache);
-      }
-      const ids = new Int32Array(rows * t);
-      for (let i = 0; i < rows; i++) ids.set(seqs.subarray(i * S, i * S + t), i * t);
-      const h = model.forward(tf.tensor2d(ids, [rows, t], 'int32'));
-      return tf.reshape(tf.slice(h, [0, t - 1, 0], [rows, 1, model.config.embedding]), [rows, model.config.embedding]) as tf.Tensor2D;
-    });
+    const next = batch.hiddenAfter(model, t, cache);
     hidden?.dispose();
     hidden = next;
   };
   try {
     if (cache != null) for (let t = 1; t < P; t++) advance(t);
     for (let j = 0; j < L; j++) {
-      if (j > lastFree) {
-        for (let i = 0; i < count; i++) put(i, j, fixed!.ids[i * L + j]);
-        continue;
-      }
-      const kept = fixed != null && fixed.kept[j];
-      // Without a cache a kept token needs no pass; with one, every token is fed once.
-      if (cache != null || !kept) advance(P + j);
+      const kept = fixed != null && (j > lastFree || fixed.kept[j]);
+      // Without a cache a kept token needs no pass; with one, every token up to the last sampled is fed once.
+      if (j <= lastFree && (cache != null || !kept)) advance(P + j);
       if (kept) {
-        for (let i = 0; i < count; i++) put(i, j, fixed!.ids[i * L + j]);
+        for (let i = 0; i < count; i++) batch.set(i, j, fixed.ids[i * L + j]);
       } else {
         const noun = isNounSlot(model.layout, j);
         const logits = tf.tidy(() => (noun ? model.nounLogits(hidden!) : model.adjectiveLogits(hidden!)));
@@ -161,16 +130,17 @@ export async function sampleTokens(model: TokenTransformer, options: SampleOptio
         const values = guided ? guidedLogits(raw, count, n, o.guidance) : raw;
         for (let i = 0; i < count; i++) {
           const id = pickToken(values, i * n, n, o, rngs[i]);
-          put(i, j, noun ? tokens.kAdj + id : id);
+          batch.set(i, j, noun ? tokens.kAdj + id : id);
         }
       }
+      if (j > lastFree) continue;
       options.onToken?.(j + 1, L);
-      if (options.onPosition != null && (j + 1) % (tokens.adjectives + 1) === 0) options.onPosition((j + 1) / (tokens.adjectives + 1) - 1, partialGrids(model, seqs, count));
+      if (options.onPosition != null && (j + 1) % (tokens.adjectives + 1) === 0) options.onPosition((j + 1) / (tokens.adjectives + 1) - 1, batch.grids());
     }
   } finally {
     (hidden as tf.Tensor2D | null)?.dispose();
     cache?.dispose();
   }
   const [h, w] = tokens.grid;
-  return tf.tensor4d(partialGrids(model, seqs, count), [count, h, w, tokens.adjectives + 1], 'int32');
+  return tf.tensor4d(batch.grids(), [count, h, w, tokens.adjectives + 1], 'int32');
 }
