@@ -3,6 +3,7 @@ import type { TokenVocabulary } from '@vqct/vq';
 import { wordIds } from '@vqct/transformer';
 import { loadEmojiDataset, type EmojiSplit } from '@vqct/vq/node';
 import { parseEmojiSource } from '../data';
+import { readImageRange } from '../read-images';
 
 /** The most caption words a prefix holds (longer captions keep their first words). */
 export const MAX_CAPTION_WORDS = 8;
@@ -49,8 +50,7 @@ export async function captionedEmoji(source: string, split: EmojiSplit, o: { siz
   if (parsed == null) throw new InputError(`--data ${JSON.stringify(source)} is not an emoji source`);
   if (parsed.split != null) throw new InputError(`--data ${source}: the transformer trains on the train split and reports on the held-out one; name no split`);
   const ds = await loadEmojiDataset({ size: o.size, channels: o.channels, styles: parsed.styles, split, limit: o.limit });
-  const per = o.size * o.size * o.channels;
-  const pixels = new Float32Array(ds.size * per);
-  for (let i = 0; i < ds.size; i++) pixels.set((await ds.get(i))!, i * per);
-  return { pixels, captions: ds.items.map((it) => it.caption), count: ds.size, size: o.size, channels: o.channels };
+  // An image the dataset cannot read is left out with its caption, so pixels and captions stay paired.
+  const { pixels, count, indices } = await readImageRange(ds, 0, ds.size);
+  return { pixels, captions: indices.map((i) => ds.items[i].caption), count, size: o.size, channels: o.channels };
 }
