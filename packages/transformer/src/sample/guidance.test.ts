@@ -2,17 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { BatchLoader, Trainer } from '@vqct/vq';
 import { randomGrids, TINY_TOKENS, tinyTransformer } from '../testing/tiny';
+import { drawGrids as draw } from '../testing/draw';
 import { TokenSequenceDataset } from '../train/token-sequence-dataset';
 import { createTransformerStep } from '../train/transformer-step';
 import { guidedLogits } from './guidance';
 import { sampleTokens } from './sample-tokens';
-
-async function draw(model: ReturnType<typeof tinyTransformer>, o: Parameters<typeof sampleTokens>[1]): Promise<number[][][][]> {
-  const t = await sampleTokens(model, o);
-  const out = t.arraySync() as number[][][][];
-  t.dispose();
-  return out;
-}
 
 describe('classifier-free guidance', () => {
   it('mixes conditioned and unconditioned rows as u + s (c - u)', () => {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createVqModel, positionWords, resolveVqModelConfig, VariableCodebookSource } from '@vqct/vq';
 import { describe, expect, it } from 'vitest';
 import { randomGrids, TINY_TOKENS, tinyTransformer } from '../testing/tiny';
+import { drawGrids as draw } from '../testing/draw';
 import { sampleTokens } from './sample-tokens';
 
 const vocabulary = {
@@ -9,13 +10,6 @@ const vocabulary = {
   kNoun: TINY_TOKENS.kNoun,
   words: [...Array.from({ length: TINY_TOKENS.kAdj }, (_, i) => `adj${i}`), ...Array.from({ length: TINY_TOKENS.kNoun }, (_, i) => `noun${i}`)],
 };
-
-async function draw(model: ReturnType<typeof tinyTransformer>, o: Parameters<typeof sampleTokens>[1]): Promise<number[][][][]> {
-  const t = await sampleTokens(model, o);
-  const out = t.arraySync() as number[][][][];
-  t.dispose();
-  return out;
-}
 
 describe('sampleTokens', () => {
   it('is reproducible with a seed, differs across seeds, and the cache does not change the draw', async () => {
