@@ -61,6 +61,9 @@ describe('vqct transformer train / sample / edit', { timeout: 900_000 }, () => {
     const t = await runCli(['transformer', 'train', '--tokenizer', 'tok', '--condition', 'class', ...SMALL, '--cond-dropout', '0.5', '--steps', '2', '--out', 'gpt-cfg', '--json'], dir);
     expect(t.code, t.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'gpt-cfg', 'run.json'), 'utf8')).train.conditionDropout).toBe(0.5);
+    const held = JSON.parse(t.stdout).heldOut;
+    expect(held.unconditioned.bitsPerToken).toBeGreaterThan(0);
+    expect(held.unconditioned.bitsPerToken).not.toBe(held.bitsPerToken);
     const a = await runCli(['sample', '-c', 'gpt-cfg', '--class', '3', '-n', '2', '--seed', '1', '--guidance', '3', '-o', 'cfg-a.png', '--json'], dir);
     expect(a.code, a.stderr).toBe(0);
     const b = await runCli(['sample', '-c', 'gpt-cfg', '--class', '3', '-n', '2', '--seed', '1', '--guidance', '3', '--no-cache', '-o', 'cfg-b.png'], dir);

@@ -12,6 +12,7 @@ function summary(r: TransformerTrainResult): string[] {
     `${r.stopped === 'completed' ? 'trained' : r.stopped === 'interrupted' ? 'interrupted' : 'time limit reached'}: step ${r.startStep} -> ${r.step} of ${r.targetSteps} in ${r.seconds.toFixed(1)} s (${r.sequencesPerSecond.toFixed(1)} sequences/s, backend ${r.backend}, ${r.parameters.toLocaleString('en-US')} parameters)`,
     `  loss ${r.loss.first.toFixed(4)} -> ${r.loss.last.toFixed(4)} nats/token (means of the first and last steps, up to 10 each)`,
     `  held-out (${h.sequences} images): ${h.bitsPerToken.toFixed(3)} bits/token (noun ${h.noun.toFixed(3)}, adjective ${h.adjective.toFixed(3)}); unigram baseline ${h.unigram.bitsPerToken.toFixed(3)} (noun ${h.unigram.noun.toFixed(3)}, adjective ${h.unigram.adjective.toFixed(3)})`,
+    ...(h.unconditioned != null ? [`  the same model without its condition (trained by --cond-dropout): ${h.unconditioned.bitsPerToken.toFixed(3)} bits/token`] : []),
     `  run folder ${r.runDir}: checkpoints/, metrics.jsonl, eval.json, plots/`,
     r.stopped === 'completed' ? `next: vqct sample -c ${r.runDir} -n 16 -o grid.png` : `continue: vqct transformer train --out ${r.runDir} --resume`,
   ];

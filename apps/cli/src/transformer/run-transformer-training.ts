@@ -32,7 +32,7 @@ export interface TransformerTrainResult {
   parameters: number;
   loss: { first: number; last: number };
   /** Held-out NLL (bits per image token) of the model and of the unigram baseline. */
-  heldOut: { sequences: number; bitsPerToken: number; noun: number; adjective: number; unigram: { bitsPerToken: number; noun: number; adjective: number } };
+  heldOut: { sequences: number; bitsPerToken: number; noun: number; adjective: number; unigram: { bitsPerToken: number; noun: number; adjective: number }; unconditioned?: { bitsPerToken: number; noun: number; adjective: number } };
   files: { run: string; metrics: string; eval: string; plots: string[] };
 }
 
@@ -202,8 +202,14 @@ export async function runTransformerTraining(flags: TransformerTrainFlags, out: 
     if (end.resumedFrom != null) out.log(`resumed from step ${end.resumedFrom}`);
     const bits = await heldOutBits(model, heldOut);
     const uni = unigramBits(model.layout, train.sequences, heldOut.sequences);
+    // With condition dropout the same model also has an unconditional half: what the condition is worth.
+    const blank = (settings.train.conditionDropout ?? 0) > 0 ? await heldOutBits(model, heldOut.withoutCondition()) : null;
     const evalFile = run.file('eval.json');
-    const heldOutReport = { sequences: heldOut.size, bitsPerToken: bits.bitsPerToken, noun: bits.noun, adjective: bits.adjective, unigram: { bitsPerToken: uni.bitsPerToken, noun: uni.noun, adjective: uni.adjective } };
+    const heldOutReport = {
+      sequences: heldOut.size, bitsPerToken: bits.bitsPerToken, noun: bits.noun, adjective: bits.adjective,
+      unigram: { bitsPerToken: uni.bitsPerToken, noun: uni.noun, adjective: uni.adjective },
+      ...(blank != null ? { unconditioned: { bitsPerToken: blank.bitsPerToken, noun: blank.noun, adjective: blank.adjective } } : {}),
+    };
     run.write('eval.json', `${JSON.stringify({ step: end.step, heldOut: heldOutReport }, null, 2)}\n`);
     const plots = await writeLossPlot(run);
     const startStep = end.resumedFrom ?? 0;

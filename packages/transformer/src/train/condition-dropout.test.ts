@@ -27,6 +27,12 @@ describe('condition dropout', () => {
       expect(got[i].slice(P)).toEqual(rows[i].slice(P));
       expect(got[i].slice(0, P)).toEqual(drop[i] ? Array.from(unconditionalPrefix(layout)) : rows[i].slice(0, P));
     }
+    // withoutCondition: every prefix blank, the image tokens kept.
+    const blank = data.withoutCondition();
+    for (let i = 0; i < 12; i++) {
+      expect(Array.from(blank.sequences.subarray(i * S, i * S + P))).toEqual(Array.from(unconditionalPrefix(layout)));
+      expect(Array.from(blank.sequences.subarray(i * S + P, (i + 1) * S))).toEqual(rows[i].slice(P));
+    }
     // The blank prompt of a words layout is the unconditional prefix.
     expect(Array.from(unconditionalPrefix(layout))).toEqual(Array.from(conditionPrefix(layout, { kind: 'words', ids: [] })));
     // Rate 0 and the none layout leave everything.

@@ -1,6 +1,6 @@
 import { InputError, ShapeError } from '@vqct/core';
 import type { ImageDataset } from '@vqct/vq';
-import { conditionPrefix, gridsToSequences, type Condition, type SequenceLayout } from '../sequence/layout';
+import { conditionPrefix, gridsToSequences, unconditionalPrefix, type Condition, type SequenceLayout } from '../sequence/layout';
 
 /**
  * Whole sequences (prefix + image tokens, ids of the layout) held in memory,
@@ -43,6 +43,19 @@ export class TokenSequenceDataset implements ImageDataset {
 
   async get(index: number): Promise<Float32Array | null> {
     return this.sequences.slice(index * this.width, (index + 1) * this.width);
+  }
+
+  /**
+   * The same sequences with every prefix replaced by `unconditionalPrefix`: the
+   * model's held-out bits without its condition (what condition dropout trained).
+   *
+   * @example const blank = heldOut.withoutCondition(); await heldOutBits(model, blank);
+   */
+  withoutCondition(name = `${this.name}:unconditioned`): TokenSequenceDataset {
+    const out = this.sequences.slice();
+    const prefix = unconditionalPrefix(this.layout);
+    for (let i = 0; i < this.size; i++) out.set(prefix, i * this.width);
+    return new TokenSequenceDataset(this.layout, out, name);
   }
 
   /** Items [start, end) as a new dataset (a held-out split). */
