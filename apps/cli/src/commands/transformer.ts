@@ -88,7 +88,7 @@ export function registerTransformerEval(t: Command): void {
         const grids = await writeGrids(t, r.scales, opts.grid);
         const scales = r.scales.map(({ pixels: _pixels, ...scale }, i) => ({ ...scale, grid: grids[i] }));
         out.result({ checkpoint: t.sidecarFile, step: t.step, classifier: r.classifier, scales }, () => [
-          `classifier: held-out accuracy ${(100 * r.classifier.accuracy).toFixed(1)}% on ${r.classifier.testImages} real images, ${(100 * r.classifier.reconstructionAccuracy).toFixed(1)}% on their tokenizer reconstructions`,
+          `classifier: held-out accuracy ${(100 * r.classifier.accuracy).toFixed(1)}% on ${r.classifier.testImages} real images, ${(100 * r.classifier.reconstructionAccuracy).toFixed(1)}% on their tokenizer reconstructions; their diversity ${r.classifier.realDiversity.toFixed(3)}`,
           ...r.scales.flatMap((s) => faithfulnessTable(s)),
         ]);
       } finally {
@@ -101,10 +101,10 @@ interface EvalFlags { checkpoint: string; tokenizer?: string; samplesPerClass: n
 
 function faithfulnessTable(s: FaithfulnessAtScale): string[] {
   return [
-    `guidance ${s.guidance}: ${(100 * s.samples.faithful).toFixed(1)}% of ${s.samples.total} samples classified as the class asked for (chance 10%)`,
-    '| class | faithful | predicted (counts per class 0-9) |',
-    '|---|---|---|',
-    ...s.perClass.map((c) => `| ${c.label} ${c.name} | ${(100 * c.faithful).toFixed(0)}% | ${c.predicted.join(' ')} |`),
+    `guidance ${s.guidance}: ${(100 * s.samples.faithful).toFixed(1)}% of ${s.samples.total} samples classified as the class asked for (chance 10%); diversity ${s.samples.diversity.toFixed(3)} (mean RMS distance between two samples of a class)`,
+    '| class | faithful | predicted (counts per class 0-9) | diversity |',
+    '|---|---|---|---|',
+    ...s.perClass.map((c) => `| ${c.label} ${c.name} | ${(100 * c.faithful).toFixed(0)}% | ${c.predicted.join(' ')} | ${c.diversity.toFixed(3)} |`),
   ];
 }
 

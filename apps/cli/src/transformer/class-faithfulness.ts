@@ -4,6 +4,7 @@ import { sampleTokens } from '@vqct/transformer';
 import type { Output } from '../output';
 import { SmallClassifier } from './fashion-classifier';
 import { labeledMnist } from './labeled-data';
+import { meanPairwiseDistance } from './pairwise-distance';
 import type { LoadedTransformer } from './load-transformer';
 
 export interface FaithfulnessOptions {
@@ -25,14 +26,16 @@ export interface FaithfulnessOptions {
 /** The samples at one guidance scale. */
 export interface FaithfulnessAtScale {
   guidance: number;
-  samples: { perClass: number; total: number; faithful: number; seconds: number };
-  perClass: Array<{ label: number; name: string; faithful: number; predicted: number[] }>;
+  /** diversity: the mean RMS pixel distance between two samples of one class (pixels in [-1, 1]), averaged over classes. */
+  samples: { perClass: number; total: number; faithful: number; diversity: number; seconds: number };
+  perClass: Array<{ label: number; name: string; faithful: number; predicted: number[]; diversity: number }>;
   /** Decoded samples [10 * perClass, s, s, c], class-major, for a grid. */
   pixels: Float32Array;
 }
 
 export interface FaithfulnessReport {
-  classifier: { trainImages: number; testImages: number; accuracy: number; reconstructionAccuracy: number; steps: number };
+  /** realDiversity: the samples' diversity measure on real test images of each class, averaged over classes. */
+  classifier: { trainImages: number; testImages: number; accuracy: number; reconstructionAccuracy: number; steps: number; realDiversity: number };
   /** One entry per guidance scale, in the order asked. */
   scales: FaithfulnessAtScale[];
 }
@@ -69,7 +72,8 @@ export async function classFaithfulness(t: LoadedTransformer, o: FaithfulnessOpt
 
     const scales: FaithfulnessAtScale[] = [];
     for (const guidance of o.guidance) scales.push(await samplesAtScale(t, clf, o, guidance, out));
-    return { classifier: { trainImages: train.count, testImages: test.count, accuracy, reconstructionAccuracy, steps: o.classifierSteps }, scales };
+    const realDiversity = classDiversity(test.pixels, test.labels, per);
+    return { classifier: { trainImages: train.count, testImages: test.count, accuracy, reconstructionAccuracy, steps: o.classifierSteps, realDiversity }, scales };
   } finally {
     clf.dispose();
   }
@@ -91,9 +95,22 @@ async function samplesAtScale(t: LoadedTransformer, clf: SmallClassifier, o: Fai
     pixels.set(values, c * n * per);
     const pred = await clf.predict(values as Float32Array, n);
     const predicted = Array.from({ length: 10 }, (_, k) => pred.filter((p) => p === k).length);
-    perClass.push({ label: c, name: t.settings.classes?.[c] ?? String(c), faithful: predicted[c] / n, predicted });
+    perClass.push({ label: c, name: t.settings.classes?.[c] ?? String(c), faithful: predicted[c] / n, predicted, diversity: meanPairwiseDistance(values, n, per) });
     out.log(`guidance ${guidance}, class ${c} (${perClass[c].name}): ${predicted[c]}/${n} classified as asked`);
   }
   const faithful = perClass.reduce((s, r) => s + r.faithful, 0) / 10;
-  return { guidance, samples: { perClass: n, total: 10 * n, faithful, seconds: (Date.now() - t1) / 1000 }, perClass, pixels };
+  const diversity = perClass.reduce((s, r) => s + r.diversity, 0) / 10;
+  return { guidance, samples: { perClass: n, total: 10 * n, faithful, diversity, seconds: (Date.now() - t1) / 1000 }, perClass, pixels };
+}
+
+/** The mean over classes of meanPairwiseDistance among the images of each class. */
+function classDiversity(pixels: Float32Array, labels: Int32Array, per: number): number {
+  let sum = 0;
+  for (let c = 0; c < 10; c++) {
+    const idx = Array.from(labels.keys()).filter((i) => labels[i] === c);
+    const own = new Float32Array(idx.length * per);
+    idx.forEach((i, k) => own.set(pixels.subarray(i * per, (i + 1) * per), k * per));
+    sum += meanPairwiseDistance(own, idx.length, per);
+  }
+  return sum / 10;
 }
