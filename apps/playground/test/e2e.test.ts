@@ -361,6 +361,18 @@ describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
       const { nodeGenerate } = await import('./node-generate');
       expect(Array.from(await nodeGenerate(join(app, 'dist', 'generate'), prompt, 7))).toEqual(seven);
       timings.generateWasmMs = Number(await wasm.locator('#gen-timings').getAttribute('data-sample-ms'));
+      // Classifier-free guidance: the bundled generator trained with condition dropout, so the control is on,
+      // starting at its sidecar's scale; a guided grid is the one the library draws with that scale.
+      const sidecar = JSON.parse(readFileSync(join(app, 'dist', 'generate', 'emoji-32-words.json'), 'utf8')) as { guidance?: number; conditionDropout?: number };
+      expect(sidecar.conditionDropout).toBeGreaterThan(0);
+      expect(await wasm.locator('#guidance').isDisabled()).toBe(false);
+      expect(Number(await wasm.locator('#guidance').inputValue())).toBe(sidecar.guidance ?? 1);
+      await wasm.locator('#guidance').fill('3');
+      const guided = await generate(wasm, 7);
+      expect(guided).not.toEqual(seven);
+      expect(await wasm.locator('#gen-timings').innerText()).toContain('guidance 3');
+      expect(Array.from(await nodeGenerate(join(app, 'dist', 'generate'), prompt, 7, 3))).toEqual(guided);
+      await wasm.locator('#guidance').fill(String(sidecar.guidance ?? 1));
     });
 
     it('edit mode: "re-sample around this patch" draws the 3x3 patches around it again and keeps every other patch', async () => {

@@ -30,8 +30,8 @@ export async function nodeShippedTokens(image: string): Promise<Int32Array> {
   }
 }
 
-/** The grid the bundled generator (in `dir`, as served) samples for `prompt` and `seed`, with the page's default knobs. */
-export async function nodeGenerate(dir: string, prompt: string, seed: number): Promise<Int32Array> {
+/** The grid the bundled generator (in `dir`, as served) samples for `prompt`, `seed` and `guidance`, with the page's default knobs otherwise. */
+export async function nodeGenerate(dir: string, prompt: string, seed: number, guidance = 1): Promise<Int32Array> {
   await useNodeBackend({ backend: 'wasm', threads: 1 });
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { sidecar: string };
   const text = readFileSync(join(dir, manifest.sidecar), 'utf8');
@@ -40,7 +40,7 @@ export async function nodeGenerate(dir: string, prompt: string, seed: number): P
   const tokenizer = loadPretrained('emoji-32');
   try {
     const condition = promptCondition(model, prompt, tokenizer.prior);
-    const t = await sampleTokens(model, { count: 1, condition, seed, temperature: 1, topK: 0, topP: 1 });
+    const t = await sampleTokens(model, { count: 1, condition, seed, temperature: 1, topK: 0, topP: 1, guidance });
     const out = (await t.data()) as Int32Array;
     t.dispose();
     return out;
