@@ -28,15 +28,18 @@ export function conditionFromFlags(t: LoadedTransformer, flags: { prompt?: strin
 
 /**
  * Refuses a guidance scale other than 1 where the transformer never learned the
- * unconditional prefix: an unconditioned model, or a class model trained without
- * --cond-dropout (its BOS embedding is untrained). A words model trained without
- * it saw blank prompts only on images whose captions held no word of the prior.
+ * unconditional prefix: an unconditioned model, or one trained without
+ * --cond-dropout on a condition every sequence had (a class; the class
+ * captions of fashion-mnist). A words model of captioned data (emoji) trained
+ * without it saw blank prompts on the images whose captions hold no word of
+ * the prior, and is let through.
  */
 export function checkGuidance(t: LoadedTransformer, guidance: number): void {
   if (guidance === 1) return;
   const kind = t.settings.condition;
   if (kind === 'none') throw new InputError(`--guidance ${guidance}: this transformer is unconditioned; guidance needs a condition`);
-  if (kind === 'class' && !((t.settings.train.conditionDropout ?? 0) > 0)) {
+  const alwaysConditioned = kind === 'class' || t.settings.captions != null;
+  if (alwaysConditioned && !((t.settings.train.conditionDropout ?? 0) > 0)) {
     throw new InputError(`--guidance ${guidance}: this transformer was trained without --cond-dropout, so it has no unconditional model to guide against; retrain with --cond-dropout 0.1, or use --guidance 1`);
   }
 }
