@@ -3,7 +3,8 @@
 // @vqct/backend-node has that backend; skipped otherwise). The model is the
 // measured one of docs/RESULTS.md: 2 layers, 4 heads, embedding 64, over the
 // tiny tokenizer's 8x8 grid of 2 adjectives + 1 noun (192 tokens) with the
-// default prior's 1257 + 2950 words, 4 samples per batch.
+// default prior's 1257 + 2950 words, 4 samples per batch; and with classifier-free
+// guidance (a second, unconditional row per sample), with the cache.
 // Imports the built dist: run `pnpm exec turbo run build --filter=@vqct/transformer` first.
 import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend } from '@vqct/backend-node';
@@ -35,6 +36,12 @@ for (const backend of backends) {
     rows.push({ name: `sample ${count} x ${perSample} tokens, ${cache ? 'kv cache' : 'no cache'}`, backend: backendLabel(b), ...t, unit: 'ms', tokensPerSecond: rate, note: `${rate.toFixed(0)} tokens/s` });
   }
   rows.push({ ...rows[1], name: 'cache speed-up', median: rows[1].median / rows[0].median, min: NaN, max: NaN, unit: 'x', note: 'no-cache time / cache time' });
+  const guided = await measure(async () => {
+    const out = await sampleTokens(model, { count, condition: { kind: 'class', label: 3 }, seed: 1, topK: 100, guidance: 3 });
+    out.dispose();
+  }, timing);
+  const guidedRate = (count * perSample) / (guided.median / 1000);
+  rows.push({ name: `sample ${count} x ${perSample} tokens, kv cache, guidance 3`, backend: backendLabel(b), ...guided, unit: 'ms', tokensPerSecond: guidedRate, note: `${guidedRate.toFixed(0)} tokens/s; ${(guided.median / rows[0].median).toFixed(2)}x the unguided time` });
   model.dispose();
   report(`@vqct/transformer sampling (${b.name}) — ${machineLine()}`, rows);
 }
