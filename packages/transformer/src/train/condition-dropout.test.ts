@@ -73,6 +73,10 @@ describe('condition dropout', () => {
     expect(on.leaked).toBe(0);
     expect(off.moved).toBe(0); // a class layout never reads BOS without dropout
     expect(on.moved).toBeGreaterThan(1e-3);
-    expect(() => createTransformerStep({ model: tinyTransformer(), learningRate: 1e-2, conditionDropout: 1 })).toThrow(/conditionDropout/);
+    const model = tinyTransformer();
+    const before = tf.memory().numTensors;
+    expect(() => createTransformerStep({ model, learningRate: 1e-2, conditionDropout: 1 })).toThrow(/conditionDropout/);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
   }, 60_000);
 });

@@ -40,6 +40,9 @@ function batchIds(batch: tf.Tensor4D): tf.Tensor2D {
  * const trainer = new Trainer(step, new BatchLoader(dataset, { batchSize: 16, seed: 1 }), { steps: 500, seed: 1, checkpointEvery: 100, sampleEvery: 0, sampleCount: 0 });
  */
 export function createTransformerStep(o: TransformerStepOptions): TrainStep {
+  // Checked before Adam allocates its state, so a bad value leaves nothing behind.
+  const dropRate = o.conditionDropout ?? 0;
+  if (!(dropRate >= 0 && dropRate < 1)) throw new ConfigError(`conditionDropout must be in [0, 1), got ${dropRate}`);
   const { model } = o;
   const named = model.namedWeights();
   const variables: Record<string, tf.Variable> = {};
@@ -48,9 +51,6 @@ export function createTransformerStep(o: TransformerStepOptions): TrainStep {
   const opt = new NamedAdam(variables, { learningRate: o.learningRate, beta1, beta2, epsilon: o.epsilon ?? 1e-8 });
   const { tokens } = model.layout;
   const perPosition = tokens.adjectives + 1;
-
-  const dropRate = o.conditionDropout ?? 0;
-  if (!(dropRate >= 0 && dropRate < 1)) throw new ConfigError(`conditionDropout must be in [0, 1), got ${dropRate}`);
 
   function forwardBackward(batch: tf.Tensor4D, seed: number) {
     const read = batchIds(batch);
