@@ -7,7 +7,9 @@
  * metrics of `vqct eval --json` and the sha256 of every file.
  *
  *   node scripts/export-model.mjs --run RUN --eval eval.json --name emoji-32 --model-version 1.0.0 \
- *     --minutes 70 --commands commands.txt --description "..."
+ *     --minutes 70 --commands commands.txt --description "..." [--out DIR]
+ *
+ * --out: another folder than weights/<name>/ (a candidate under models-candidates/, not shipped).
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -24,7 +26,7 @@ const arg = (name, fallback) => {
 };
 const run = arg('run');
 const name = arg('name', 'emoji-32');
-const out = join(here, '..', 'weights', name);
+const out = arg('out', join(here, '..', 'weights', name));
 const evalResult = JSON.parse(readFileSync(arg('eval'), 'utf8'));
 const commands = readFileSync(arg('commands'), 'utf8').trim().split('\n').filter((l) => l.trim() !== '');
 
