@@ -55,17 +55,20 @@ describe.runIf(gloo)('vqct train, data-parallel on loopback (c10d, Gloo)', { tim
     // Tolerance: the workers' gradients are means over 4 images, averaged by a sum over 2
     // ranks; one worker takes one mean over 8. Same terms, another float32 summation order:
     // ~1e-7 relative (measured) for L1 and the codebook loss; the GAN terms are noisier: the
-    // GAN loss ~1e-5 (SyncBatchNorm sums), the adaptive weight (a ratio of two gradient norms
-    // at the decoder's last layer) and with it the total up to 1.7e-5 (measured on an AMD
-    // EPYC), so 1e-5 and 1e-4 leave room without hiding a real mismatch (a wrong shard, an unsummed EMA statistic,
-    // per-rank BatchNorm statistics or an unreduced gradient move losses by 1e-3 or more).
+    // GAN loss ~1e-5 (SyncBatchNorm sums), the total up to 1.7e-5 and the adaptive weight (a
+    // ratio of two gradient norms at the decoder's last layer, which a nearest-code tie broken
+    // the other way moves, see below) 1.7e-5 on one AMD EPYC, 1.4e-4 on another: so 1e-5, 1e-4
+    // and 1e-3 leave room without hiding a real mismatch (a wrong shard, an unsummed EMA statistic,
+    // per-rank BatchNorm statistics or an unreduced gradient move losses by 1e-3 or more, and
+    // the weights below by far more).
     const a = metrics('one');
     const b = metrics('two');
     expect(b.map((m) => m.step)).toEqual([1, 2, 3]);
     expect(Number.isFinite(a[2].gan) && Number.isFinite(a[2].disc)).toBe(true); // the GAN ran at step 3
     for (const [i, m] of a.entries()) {
       for (const k of ['l1', 'codebook']) if (m[k] != null) expect(Math.abs(b[i][k] - m[k]) / Math.abs(m[k]), `${k} at step ${m.step}`).toBeLessThan(1e-5);
-      for (const k of ['total', 'disc', 'gan', 'adaptiveWeight']) if (m[k] != null) expect(Math.abs(b[i][k] - m[k]) / Math.abs(m[k]), `${k} at step ${m.step}`).toBeLessThan(1e-4);
+      for (const k of ['total', 'disc', 'gan']) if (m[k] != null) expect(Math.abs(b[i][k] - m[k]) / Math.abs(m[k]), `${k} at step ${m.step}`).toBeLessThan(1e-4);
+      if (m.adaptiveWeight != null) expect(Math.abs(b[i].adaptiveWeight - m.adaptiveWeight) / Math.abs(m.adaptiveWeight), `adaptiveWeight at step ${m.step}`).toBeLessThan(1e-3);
     }
     const wa = weights('one', 3);
     const wb = weights('two', 3);
@@ -78,6 +81,9 @@ describe.runIf(gloo)('vqct train, data-parallel on loopback (c10d, Gloo)', { tim
     // element whose gradient is noise (conv biases before a GroupNorm of one channel per group)
     // may step the other way: allowed, 2 lr per step, in under 0.1% of the elements. A real
     // mismatch moves most elements: one worker of batch 4 instead of two put 42% beyond both.
+    // The bound on the worst element is for weights and buffers: an Adam moment follows its
+    // gradient (m = 0.1 g at first), and a tie's changed gradient once moved one element of the
+    // discriminator's first moments 1.1% of its tensor's largest magnitude (the fraction covers them).
     let worstOff = 0;
     let off = 0;
     let elements = 0;
@@ -90,7 +96,7 @@ describe.runIf(gloo)('vqct train, data-parallel on loopback (c10d, Gloo)', { tim
         const d = Math.abs(x[j] - y[j]);
         if (d <= 1e-5 || d <= 1e-2 * scale) continue;
         off += 1;
-        worstOff = Math.max(worstOff, d);
+        if (!name.startsWith('opt.')) worstOff = Math.max(worstOff, d);
       }
     }
     expect(worstOff).toBeLessThan(3 * 2 * 2e-4);
@@ -111,5 +117,7 @@ describe.runIf(gloo)('vqct train, data-parallel on loopback (c10d, Gloo)', { tim
     expect(done.code).toBe(1);
     expect(done.stderr).toMatch(/vqct: distributed training failed: worker rank 1 of 2 was killed by SIGKILL/);
     expect(done.stderr).toMatch(/vqct: .*on rank 0 of 2 failed \(a peer died, or did not join within \d+ s\): .+\[E_DISTRIBUTED\]/);
+    // Rank 0 ended on its own error, before the launcher's SIGTERM (which once cut its report short).
+    expect(done.stderr).toMatch(/worker rank 0 of 2 exited with code 1\n/);
   });
 });

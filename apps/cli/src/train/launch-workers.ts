@@ -9,6 +9,13 @@ export interface LaunchOptions {
   nproc: number;
   /** The command line of one worker, after `node bin.js` (without --nproc). */
   args: string[];
+  /**
+   * Seconds the other workers get to end on their own after one failed, before
+   * SIGTERM (default 5): a dead peer fails their next collective within
+   * milliseconds, and each then reports its own error (rank, operation, cause),
+   * which a SIGTERM in the middle of that report would cut short.
+   */
+  settleSeconds?: number;
   /** Seconds a worker gets to exit after SIGTERM before SIGKILL (default 10). */
   graceSeconds?: number;
   log(line: string): void;
@@ -56,7 +63,8 @@ function prefixLines(stream: NodeJS.ReadableStream, prefix: string): void {
  * LOCAL_RANK, MASTER_ADDR=127.0.0.1, a free MASTER_PORT) and the cores split
  * between them; forwards SIGINT/SIGTERM to all. Resolves with the job's exit
  * code: 0 when all finished, 130 when all stopped on a signal, else 1 — a worker
- * that died (named by rank) ends the others (SIGTERM, then SIGKILL).
+ * that died (named by rank) ends the others (they get `settleSeconds` to fail on
+ * their own, then SIGTERM, then SIGKILL).
  */
 export async function launchWorkers(options: LaunchOptions): Promise<number> {
   const { nproc, args, log } = options;
@@ -68,14 +76,14 @@ export async function launchWorkers(options: LaunchOptions): Promise<number> {
   const exited = new Set<number>();
   let failure: string | null = null;
   let interrupted = false;
-  let killTimer: NodeJS.Timeout | null = null;
+  const timers: NodeJS.Timeout[] = [];
 
   const stopAll = (signal: NodeJS.Signals): void => {
     for (const [r, c] of children.entries()) if (!exited.has(r)) c.kill(signal);
   };
   const endOthers = (): void => {
-    stopAll('SIGTERM');
-    killTimer ??= setTimeout(() => stopAll('SIGKILL'), (options.graceSeconds ?? 10) * 1000);
+    const settle = (options.settleSeconds ?? 5) * 1000;
+    timers.push(setTimeout(() => stopAll('SIGTERM'), settle), setTimeout(() => stopAll('SIGKILL'), settle + (options.graceSeconds ?? 10) * 1000));
   };
   const onSignal = (sig: NodeJS.Signals): void => {
     interrupted = true;
@@ -106,12 +114,12 @@ export async function launchWorkers(options: LaunchOptions): Promise<number> {
           failure = `worker rank ${rank} of ${nproc} ${describeExit(code, signal)}`;
           log(`${failure}; stopping the other workers`);
           endOthers();
-        }
+        } else if (failure != null) log(`worker rank ${rank} of ${nproc} ${describeExit(code, signal)}`);
         if (exited.size === nproc) resolve(results);
       });
     }
   });
-  if (killTimer != null) clearTimeout(killTimer);
+  for (const t of timers) clearTimeout(t);
   for (const [sig, h] of handlers) process.off(sig, h);
   if (failure != null) {
     process.stderr.write(`vqct: distributed training failed: ${failure}\n`);
