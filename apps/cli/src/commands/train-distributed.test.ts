@@ -65,10 +65,9 @@ describe.runIf(gloo)('vqct train, data-parallel on loopback (c10d, Gloo)', { tim
     const b = metrics('two');
     expect(b.map((m) => m.step)).toEqual([1, 2, 3]);
     expect(Number.isFinite(a[2].gan) && Number.isFinite(a[2].disc)).toBe(true); // the GAN ran at step 3
+    const tolerance: Record<string, number> = { l1: 1e-5, codebook: 1e-5, total: 1e-4, disc: 1e-4, gan: 1e-4, adaptiveWeight: 1e-3 };
     for (const [i, m] of a.entries()) {
-      for (const k of ['l1', 'codebook']) if (m[k] != null) expect(Math.abs(b[i][k] - m[k]) / Math.abs(m[k]), `${k} at step ${m.step}`).toBeLessThan(1e-5);
-      for (const k of ['total', 'disc', 'gan']) if (m[k] != null) expect(Math.abs(b[i][k] - m[k]) / Math.abs(m[k]), `${k} at step ${m.step}`).toBeLessThan(1e-4);
-      if (m.adaptiveWeight != null) expect(Math.abs(b[i].adaptiveWeight - m.adaptiveWeight) / Math.abs(m.adaptiveWeight), `adaptiveWeight at step ${m.step}`).toBeLessThan(1e-3);
+      for (const [k, tol] of Object.entries(tolerance)) if (m[k] != null) expect(Math.abs(b[i][k] - m[k]) / Math.abs(m[k]), `${k} at step ${m.step}`).toBeLessThan(tol);
     }
     const wa = weights('one', 3);
     const wb = weights('two', 3);

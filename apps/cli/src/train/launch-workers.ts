@@ -110,11 +110,12 @@ export async function launchWorkers(options: LaunchOptions): Promise<number> {
         exited.add(rank);
         results[rank] = code ?? 128;
         const ok = code === 0 || (interrupted && code === 130);
+        const ended = `worker rank ${rank} of ${nproc} ${describeExit(code, signal)}`;
         if (!ok && failure == null) {
-          failure = `worker rank ${rank} of ${nproc} ${describeExit(code, signal)}`;
+          failure = ended;
           log(`${failure}; stopping the other workers`);
           endOthers();
-        } else if (failure != null) log(`worker rank ${rank} of ${nproc} ${describeExit(code, signal)}`);
+        } else if (failure != null) log(ended);
         if (exited.size === nproc) resolve(results);
       });
     }
