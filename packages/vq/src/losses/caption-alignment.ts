@@ -36,6 +36,12 @@ export interface CaptionAlignmentOptions {
    * the loss cannot be lowered by naming common words everywhere.
    */
   weighting?: AlignmentWeighting;
+  /**
+   * The first training step at which the term counts (default 0: from the start).
+   * A later start lets reconstruction spread the encodings over the codebook first
+   * (the trainer's step count, as `discStart`).
+   */
+  start?: number;
 }
 
 export type ResolvedCaptionAlignmentOptions = Required<CaptionAlignmentOptions>;
@@ -47,6 +53,7 @@ export const defaultCaptionAlignmentOptions: ResolvedCaptionAlignmentOptions = {
   adjectiveWeight: 1,
   gradient: 'both',
   weighting: 'uniform',
+  start: 0,
 };
 
 const schema = z.strictObject({
@@ -56,6 +63,7 @@ const schema = z.strictObject({
   adjectiveWeight: z.number().min(0),
   gradient: z.enum(['both', 'codebook', 'encoder']),
   weighting: z.enum(['uniform', 'idf']),
+  start: z.number().int().min(0),
 });
 
 /**

@@ -84,6 +84,33 @@ describe('caption alignment as a training term', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('counts from its start step on: not computed, reported or trained before', async () => {
+    const before = tf.memory().numTensors;
+    const net = createTransferNet(prior(), { hiddenDim: 16, codeDim: 2, seed: 3, dropout: 0 });
+    const model = createToyTokenizer(3, 5);
+    const align = createCaptionAlignmentTerm({ codebook: net, vocabulary: { words, kAdj, kNoun }, captionOf: (i) => captions[i], alignment: { weight: 1, start: 2 } });
+    expect(align.startStep).toBe(2);
+    const step = createVqganStep({ model, codebook: net, learningRate: 2e-2, auxiliary: align });
+    const loader = new BatchLoader(dataset(), { batchSize: 4, seed: 1 });
+    for (let s = 0; s < 4; s++) {
+      const batch = await loader.next();
+      const report = step.run(batch, s, s + 1);
+      batch.dispose();
+      if (s < 2) {
+        expect(report.losses.align).toBeUndefined();
+        expect(report.losses.total).toBeCloseTo(report.losses.rec + report.losses.codebook, 5);
+      } else {
+        expect(report.losses.align).toBeGreaterThan(0);
+        expect(report.losses.total).toBeCloseTo(report.losses.rec + report.losses.codebook + report.losses.align, 4);
+      }
+    }
+    expect(() => createCaptionAlignmentTerm({ codebook: net, vocabulary: { words, kAdj, kNoun }, captionOf: (i) => captions[i], alignment: { weight: 1, start: -1 } })).toThrow(/start/);
+    step.dispose();
+    model.dispose();
+    net.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('idf weighting counts the words over every caption, and needs to know how many there are', () => {
     const net = createTransferNet(prior(), { hiddenDim: 16, codeDim: 2, seed: 3, dropout: 0 });
     const base = { codebook: net, vocabulary: { words, kAdj, kNoun }, captionOf: (i: number) => captions[i] };

@@ -47,7 +47,8 @@ function inverseDocumentFrequency(all: CaptionWords[], kAdj: number, kNoun: numb
  * The image–caption alignment loss as a training step's auxiliary term
  * (`createVqganStep({ auxiliary })`): the batch's captions come from the
  * dataset indices its BatchLoader recorded, tagged once per item.
- * Reported as `align` (weighted), with `alignNoun` / `alignAdjective` unweighted.
+ * Reported as `align` (weighted), with `alignNoun` / `alignAdjective` unweighted,
+ * from step `alignment.start` on (not computed before).
  *
  * @example
  * const align = createCaptionAlignmentTerm({ codebook: net, vocabulary: prior, captionOf: (i) => ds.caption(i), alignment: { weight: 0.1 } });
@@ -75,6 +76,7 @@ export function createCaptionAlignmentTerm(options: CaptionAlignmentTermOptions)
   return {
     name: 'align',
     options: resolved,
+    startStep: resolved.start,
     prepare(batch) {
       const indices = batchIndices(batch);
       if (indices == null) throw new ConfigError('caption alignment needs batches made by a BatchLoader over a captioned dataset (it looks the captions up by item)');

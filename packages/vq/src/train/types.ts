@@ -45,6 +45,8 @@ export interface NamedWeightsOwner {
 export interface AuxiliaryLoss {
   /** The report name of the weighted term (`losses[name]`). */
   readonly name: string;
+  /** The first step (the trainer's count, resumes included) at which the term enters the loss; default 0. */
+  readonly startStep?: number;
   /** Called before the forward, outside the gradient scope: throws when it cannot use this batch. */
   prepare?(batch: tf.Tensor4D): void;
   /**

@@ -132,16 +132,16 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
 
   // Pass A: the generator's loss, one forward and one backward. From discStart on,
   // the GAN head (gan-head.ts) takes the adaptive weight inside the backward pass.
-  function generatorPass(batch: tf.Tensor4D, seed: number, head: GanHead | undefined) {
+  function generatorPass(batch: tf.Tensor4D, seed: number, head: GanHead | undefined, auxiliary: AuxiliaryLoss | undefined) {
     let kept: tf.Tensor[] = [];
     let parts: { l1?: tf.Scalar; perceptual?: tf.Scalar } = {};
     let aux: Record<string, tf.Scalar> = {};
-    options.auxiliary?.prepare?.(batch);
+    auxiliary?.prepare?.(batch);
     const a = tf.variableGrads(() => {
-      const out = model.forward(batch, { training: true, seed, keepLastLayerInput: head != null, latent: options.auxiliary != null });
+      const out = model.forward(batch, { training: true, seed, keepLastLayerInput: head != null, latent: auxiliary != null });
       kept = [tf.keep(out.reconstruction), tf.keep(out.quantLoss), tf.keep(out.tokens)];
-      aux = auxiliaryTerms(options.auxiliary, batch, out.latent, seed);
-      const quant = options.auxiliary != null ? tf.add(tf.mul(out.quantLoss, loss.codebookWeight), aux[options.auxiliary.name]) : tf.mul(out.quantLoss, loss.codebookWeight);
+      aux = auxiliaryTerms(auxiliary, batch, out.latent, seed);
+      const quant = auxiliary != null ? tf.add(tf.mul(out.quantLoss, loss.codebookWeight), aux[auxiliary.name]) : tf.mul(out.quantLoss, loss.codebookWeight);
       if (head != null) return tf.add(head.apply(out.reconstruction, out.lastLayerInput as tf.Tensor4D), quant) as tf.Scalar;
       const rec = reconstructionLoss(batch, out.reconstruction, perceptual, loss.perceptualWeight);
       parts = { l1: tf.keep(rec.l1), perceptual: rec.perceptual != null ? tf.keep(rec.perceptual) : undefined };
@@ -162,6 +162,8 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
   function* steps(batch: tf.Tensor4D, step: number, seed: number): Generator<tf.Tensor, StepReport, ReadValues> {
     const discOn = disc != null && step >= loss.discStart;
     const lr = options.learningRateAt?.(step) ?? options.learningRate;
+    // The auxiliary term counts from its first step on (none before: not computed, not reported).
+    const auxiliary = options.auxiliary != null && step >= (options.auxiliary.startStep ?? 0) ? options.auxiliary : undefined;
     const losses: Record<string, number> = {};
     let usage: StepReport['usage'];
     const head = discOn ? createGanHead({
@@ -171,7 +173,7 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
     let pass: ReturnType<typeof generatorPass> | undefined;
     const owned: tf.Tensor[] = [];
     try {
-      pass = generatorPass(batch, seed, head);
+      pass = generatorPass(batch, seed, head, auxiliary);
       // Every rank reads the losses of the whole batch (metrics, NaN guard, decisions alike).
       const scalars: { l1: tf.Tensor; quant: tf.Tensor; perceptual?: tf.Tensor; gan?: tf.Tensor } = meanOver(dp, {
         l1: pass.l1, quant: pass.quant, ...(pass.perceptual != null ? { perceptual: pass.perceptual } : {}), ...(head != null ? { gan: head.values().gan } : {}),
@@ -190,7 +192,7 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
         w = (yield head.values().ratio)[0] * loss.discWeight; // from the averaged last-layer gradients: the same on every rank
         losses.adaptiveWeight = w;
       }
-      losses.total = losses.rec + w * (losses.gan ?? 0) + loss.codebookWeight * losses.codebook + (options.auxiliary != null ? losses[options.auxiliary.name] : 0);
+      losses.total = losses.rec + w * (losses.gan ?? 0) + loss.codebookWeight * losses.codebook + (auxiliary != null ? losses[auxiliary.name] : 0);
       guard('generator loss', losses, step);
       // One bucketed all-reduce of the gradients before Adam (w is already global).
       const grads = meanOver(dp, byName(pass.grads, genVars), owned);
