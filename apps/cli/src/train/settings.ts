@@ -36,6 +36,7 @@ export interface TrainFlags {
   alignTemperature?: number;
   alignWeighting?: AlignmentWeighting;
   alignStart?: number;
+  alignAdjectiveWeight?: number;
 }
 
 /**
@@ -185,9 +186,9 @@ export function resolveRunSettings(flags: TrainFlags): RunSettings {
 
 /** `--align-*` into alignment options (null when --align-weight is absent or 0). */
 function resolveAlignment(flags: TrainFlags, model: VqModelConfig): ResolvedCaptionAlignmentOptions | null {
-  const extra = flags.alignPool != null || flags.alignGradient != null || flags.alignTemperature != null || flags.alignWeighting != null || flags.alignStart != null;
+  const extra = flags.alignPool != null || flags.alignGradient != null || flags.alignTemperature != null || flags.alignWeighting != null || flags.alignStart != null || flags.alignAdjectiveWeight != null;
   if (flags.alignWeight == null || flags.alignWeight === 0) {
-    if (extra) throw new ConfigError('--align-pool, --align-gradient, --align-temperature, --align-weighting and --align-start need --align-weight > 0');
+    if (extra) throw new ConfigError('--align-pool, --align-gradient, --align-temperature, --align-weighting, --align-adjective-weight and --align-start need --align-weight > 0');
     return null;
   }
   if (model.quantizer !== 'vqct') throw new ConfigError(`--align-weight needs --quantizer vqct (the ${model.quantizer} quantizer's codes have no words)`);
@@ -198,6 +199,7 @@ function resolveAlignment(flags: TrainFlags, model: VqModelConfig): ResolvedCapt
     ...(flags.alignTemperature != null ? { temperature: flags.alignTemperature } : {}),
     ...(flags.alignWeighting != null ? { weighting: flags.alignWeighting } : {}),
     ...(flags.alignStart != null ? { start: flags.alignStart } : {}),
+    ...(flags.alignAdjectiveWeight != null ? { adjectiveWeight: flags.alignAdjectiveWeight } : {}),
   });
 }
 

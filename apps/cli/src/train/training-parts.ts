@@ -57,7 +57,7 @@ export async function buildTrainingParts(c: TrainingPartsContext): Promise<Train
   const alignment = c.settings.alignment != null && prior != null && net != null
     ? createCaptionAlignmentTerm({ codebook: net, vocabulary: prior, captionOf: captionsOf(c.ds, c.settings.data.source), items: c.ds.size, alignment: c.settings.alignment })
     : undefined;
-  if (alignment != null) c.out.log(`alignment: weight ${alignment.options.weight}, pool ${alignment.options.pool}, gradient ${alignment.options.gradient}, temperature ${alignment.options.temperature}, weighting ${alignment.options.weighting}${alignment.options.start > 0 ? `, from step ${alignment.options.start}` : ''}`);
+  if (alignment != null) c.out.log(`alignment: weight ${alignment.options.weight}, pool ${alignment.options.pool}, gradient ${alignment.options.gradient}, temperature ${alignment.options.temperature}, weighting ${alignment.options.weighting}, adjectives x${alignment.options.adjectiveWeight}${alignment.options.start > 0 ? `, from step ${alignment.options.start}` : ''}`);
   const train = c.settings.train;
   const step = keep(createVqganStep({
     model, codebook: net ?? undefined, discriminator, perceptual, loss: train.loss,
