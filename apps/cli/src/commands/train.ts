@@ -4,7 +4,7 @@ import { createOutput, type GlobalOptions } from '../output';
 import { launchWorkers, withoutNproc } from '../train/launch-workers';
 import { runTraining, type TrainResult } from '../train/run-training';
 import type { TrainFlags } from '../train/settings';
-import { fractionOption, intOption, numberOption } from './parse';
+import { fractionOption, intOption, nonNegativeOption, numberOption } from './parse';
 
 const fmt = (x: number | undefined, d = 4): string => (x == null ? '-' : x.toFixed(d));
 
@@ -57,8 +57,8 @@ export function registerTrain(program: Command): void {
     .addOption(new Option('--align-pool <how>', 'alignment: assignment (share of positions picking a caption word) | encoding (mean encoding vs the codes)').choices(['assignment', 'encoding']))
     .addOption(new Option('--align-gradient <side>', 'alignment moves both sides, only the codebook (transfer net) or only the encoder').choices(['both', 'codebook', 'encoder']))
     .addOption(new Option('--align-weighting <how>', 'alignment: caption words weigh the same (uniform) or by rarity over the training captions (idf)').choices(['uniform', 'idf']))
-    .option('--align-adjective-weight <w>', 'alignment: weight of the adjective half relative to the nouns (default 1; 0: nouns only)', numberOption('--align-adjective-weight'))
-    .option('--align-start <step>', 'alignment: the first step at which the loss counts (default 0)', numberOption('--align-start'))
+    .option('--align-adjective-weight <w>', 'alignment: weight of the adjective half relative to the nouns (default 1; 0: nouns only)', nonNegativeOption('--align-adjective-weight'))
+    .option('--align-start <step>', 'alignment: the first step at which the loss counts (default 0)', intOption('--align-start'))
     .option('--align-temperature <t>', 'alignment softmax temperature, relative to the mean distance (default 0.1)', numberOption('--align-temperature'))
     .option('--nproc <n>', 'data-parallel: start n local workers (torch backend, c10d/Gloo); --batch-size is per worker. torchrun/Slurm start workers with RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT instead', intOption('--nproc'))
     .addHelpText('after', `
