@@ -16,8 +16,8 @@ export function stepLine(e: StepEvent, total: number, deadline?: number): string
   const eta = deadline != null ? Math.max(0, Math.min(e.etaSeconds, (deadline - Date.now()) / 1000)) : e.etaSeconds;
   const of = deadline != null && total >= 1e6 ? '' : `/${total}`;
   const usage = e.usage != null ? ` | usage adj ${(100 * e.usage.adjective).toFixed(0)}% noun ${(100 * e.usage.noun).toFixed(0)}%` : '';
-  // A tokenizer's parts (l1, codebook), else whatever the step reports (a transformer: noun, adjective).
-  const parts = l.l1 != null ? `l1 ${l.l1.toFixed(4)}, codebook ${l.codebook?.toFixed(4)}` : Object.entries(l).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
+  // A tokenizer's parts (l1, codebook, the caption alignment where it counts), else whatever the step reports (a transformer: noun, adjective).
+  const parts = l.l1 != null ? `l1 ${l.l1.toFixed(4)}, codebook ${l.codebook?.toFixed(4)}${l.align != null ? `, align ${l.align.toFixed(4)}` : ''}` : Object.entries(l).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
   return `step ${e.step}${of} | loss ${l.total?.toFixed(4)} (${parts})${usage} | ${e.imagesPerSecond.toFixed(1)} img/s | ETA ${duration(eta)}`;
 }
 
