@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Prior } from '@vqct/prior';
@@ -21,6 +22,19 @@ describe('emoji in the CLI', () => {
     expect([t.perceptual, t.train.loss.discStart, t.data.background]).toEqual([false, 50, '#000']);
     expect(resolveRunSettings({ preset: 'tiny' }).perceptual).toBe(false);
     expect(resolveRunSettings({ preset: 'tiny' }).train.loss.discStart).toBe(10000);
+  });
+
+  it('a --config without a train section keeps the preset\'s training; one with it, its own', () => {
+    const modelOnly = join(dir, 'vq553.yaml');
+    writeFileSync(modelOnly, 'model:\n  preset: emoji-32\n  quantizer: vq\n  kAdj: 103\n  kNoun: 450\n');
+    const s = resolveRunSettings({ config: modelOnly, data: 'emoji' });
+    expect([s.model.quantizer, s.model.kAdj, s.model.kNoun]).toEqual(['vq', 103, 450]);
+    expect(s.train.loss).toMatchObject({ perceptualWeight: 0.1, discStart: 900 });
+    expect(s.train.batchSize).toBe(8);
+    const withTrain = join(dir, 'vq553-train.yaml');
+    writeFileSync(withTrain, 'model:\n  preset: emoji-32\ntrain:\n  batchSize: 4\n  loss:\n    discStart: 7\n');
+    const t = resolveRunSettings({ config: withTrain, data: 'emoji' });
+    expect([t.train.batchSize, t.train.loss.discStart, t.train.loss.perceptualWeight]).toEqual([4, 7, 1]);
   });
 
   it('parses --data emoji[:style][:split] and names a bad part', () => {

@@ -115,7 +115,8 @@ export function resolveRunSettings(flags: TrainFlags): RunSettings {
   }
   const small = model.resolution <= 64;
   const presetTraining = modelOptions.preset != null ? PRESET_TRAINING[modelOptions.preset] : undefined;
-  const base = run?.train ?? resolveTrainOptions({
+  // A config without a train section trains with the preset's defaults, as without --config.
+  const base = run != null && run.trainGiven ? run.train : resolveTrainOptions({
     baseLearningRate: small ? SMALL_PRESET_LR / 8 : undefined, checkpointEvery: 100, sampleEvery: 50,
     ...(presetTraining != null ? { batchSize: presetTraining.batchSize, loss: presetTraining.loss } : {}),
   });

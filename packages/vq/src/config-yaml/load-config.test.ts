@@ -81,6 +81,8 @@ describe('loadRunConfig', () => {
     expect(run.model).toEqual({ preset: 'tiny' });
     expect(run.train.steps).toBe(10);
     expect(run.train.loss.discStart).toBe(5);
+    expect(run.trainGiven).toBe(true);
+    expect(loadRunConfig('model:\n  preset: tiny\n', 'run.yaml').trainGiven).toBe(false);
     expect(() => loadRunConfig('trian:\n  steps: 1\n', 'run.yaml')).toThrow(/unknown top-level keys trian/);
     expect(() => loadRunConfig('train:\n  stepz: 1\n', 'run.yaml')).toThrow(/stepz/);
   });

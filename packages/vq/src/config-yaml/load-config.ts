@@ -10,7 +10,10 @@ import { fromTaming } from './taming';
 export interface RunConfig {
   /** Options for resolveVqModelConfig (validated there). */
   model: VqModelOptions;
+  /** The file's train section with defaults filled in (all defaults when it has none: see `trainGiven`). */
   train: ResolvedTrainOptions;
+  /** Whether the file has a train section: a caller with its own training defaults (a preset's) uses them when it has not. */
+  trainGiven: boolean;
   discriminator: PatchDiscriminatorOptions;
   /** 'taming' for the authors' files, 'vqct' for ours. */
   dialect: 'taming' | 'vqct';
@@ -49,13 +52,14 @@ export function loadRunConfig(text: string, file = '<config.yaml>'): RunConfig {
       if (e instanceof ConfigError && e.file == null) throw new ConfigError(e.message, { file, cause: e });
       throw e;
     }
-    return { model: t.model, train: resolveTrainOptions(t.train, file), discriminator: t.discriminator, dialect: 'taming', ignored: t.ignored };
+    return { model: t.model, train: resolveTrainOptions(t.train, file), trainGiven: true, discriminator: t.discriminator, dialect: 'taming', ignored: t.ignored };
   }
   const unknown = Object.keys(root).filter((k) => !NATIVE_KEYS.has(k));
   if (unknown.length > 0) throw new ConfigError(`unknown top-level keys ${unknown.join(', ')} (expected model, train, discriminator)`, { file });
   return {
     model: (root.model ?? {}) as VqModelOptions,
     train: resolveTrainOptions((root.train ?? {}) as TrainOptions, file),
+    trainGiven: root.train != null,
     discriminator: (root.discriminator ?? {}) as PatchDiscriminatorOptions,
     dialect: 'vqct',
     ignored: [],
