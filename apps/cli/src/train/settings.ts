@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, IoError } from '@vqct/core';
 import type { ResolvedTransferNetOptions } from '@vqct/transfer-net';
-import type { AlignmentGradient, AlignmentPool, AlignmentWeighting, PatchDiscriminatorOptions, ResolvedCaptionAlignmentOptions, ResolvedTrainOptions, VqModelConfig, VqModelOptions, VqModelPresetName } from '@vqct/vq';
+import type { AlignmentGradient, AlignmentPool, AlignmentWeighting, CaptionAlignmentOptions, PatchDiscriminatorOptions, ResolvedCaptionAlignmentOptions, ResolvedTrainOptions, VqModelConfig, VqModelOptions, VqModelPresetName } from '@vqct/vq';
 import { learningRate, loadRunConfig, resolveCaptionAlignmentOptions, resolvePatchDiscriminatorOptions, resolveTrainOptions, resolveVqModelConfig } from '@vqct/vq';
 
 export const RUN_SETTINGS_VERSION = 1;
@@ -185,22 +185,30 @@ export function resolveRunSettings(flags: TrainFlags): RunSettings {
   };
 }
 
+/** The `--align-*` flags beside --align-weight: each one's option and its name on the command line. */
+const ALIGN_FLAGS = [
+  ['alignPool', 'pool', '--align-pool'],
+  ['alignGradient', 'gradient', '--align-gradient'],
+  ['alignTemperature', 'temperature', '--align-temperature'],
+  ['alignWeighting', 'weighting', '--align-weighting'],
+  ['alignAdjectiveWeight', 'adjectiveWeight', '--align-adjective-weight'],
+  ['alignStart', 'start', '--align-start'],
+] as const satisfies ReadonlyArray<readonly [keyof TrainFlags, keyof CaptionAlignmentOptions, string]>;
+
 /** `--align-*` into alignment options (null when --align-weight is absent or 0). */
 function resolveAlignment(flags: TrainFlags, model: VqModelConfig): ResolvedCaptionAlignmentOptions | null {
-  const extra = flags.alignPool != null || flags.alignGradient != null || flags.alignTemperature != null || flags.alignWeighting != null || flags.alignStart != null || flags.alignAdjectiveWeight != null;
+  const given = ALIGN_FLAGS.filter(([flag]) => flags[flag] != null);
   if (flags.alignWeight == null || flags.alignWeight === 0) {
-    if (extra) throw new ConfigError('--align-pool, --align-gradient, --align-temperature, --align-weighting, --align-adjective-weight and --align-start need --align-weight > 0');
+    if (given.length > 0) {
+      const names = ALIGN_FLAGS.map(([, , name]) => name);
+      throw new ConfigError(`${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} need --align-weight > 0`);
+    }
     return null;
   }
   if (model.quantizer !== 'vqct') throw new ConfigError(`--align-weight needs --quantizer vqct (the ${model.quantizer} quantizer's codes have no words)`);
   return resolveCaptionAlignmentOptions({
     weight: flags.alignWeight,
-    ...(flags.alignPool != null ? { pool: flags.alignPool } : {}),
-    ...(flags.alignGradient != null ? { gradient: flags.alignGradient } : {}),
-    ...(flags.alignTemperature != null ? { temperature: flags.alignTemperature } : {}),
-    ...(flags.alignWeighting != null ? { weighting: flags.alignWeighting } : {}),
-    ...(flags.alignStart != null ? { start: flags.alignStart } : {}),
-    ...(flags.alignAdjectiveWeight != null ? { adjectiveWeight: flags.alignAdjectiveWeight } : {}),
+    ...Object.fromEntries(given.map(([flag, option]) => [option, flags[flag]])),
   });
 }
 
