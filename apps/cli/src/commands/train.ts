@@ -58,6 +58,8 @@ export function registerTrain(program: Command): void {
     .addOption(new Option('--align-gradient <side>', 'alignment moves both sides, only the codebook (transfer net) or only the encoder').choices(['both', 'codebook', 'encoder']))
     .addOption(new Option('--align-weighting <how>', 'alignment: caption words weigh the same (uniform) or by rarity over the training captions (idf)').choices(['uniform', 'idf']))
     .option('--align-adjective-weight <w>', 'alignment: weight of the adjective half relative to the nouns (default 1; 0: nouns only)', nonNegativeOption('--align-adjective-weight'))
+    .addOption(new Option('--align-objective <how>', 'alignment: contrast (caption words against every other code) | attract (only pull the caption words\' codes; none pushed)').choices(['contrast', 'attract']))
+    .option('--align-usage-weight <w>', 'alignment: weight of a term keeping the codes in use (batch code-usage entropy; default 0: off)', nonNegativeOption('--align-usage-weight'))
     .option('--align-start <step>', 'alignment: the first step at which the loss counts (default 0)', intOption('--align-start'))
     .option('--align-temperature <t>', 'alignment softmax temperature, relative to the mean distance (default 0.1)', numberOption('--align-temperature'))
     .option('--nproc <n>', 'data-parallel: start n local workers (torch backend, c10d/Gloo); --batch-size is per worker. torchrun/Slurm start workers with RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT instead', intOption('--nproc'))

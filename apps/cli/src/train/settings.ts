@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, IoError } from '@vqct/core';
 import type { ResolvedTransferNetOptions } from '@vqct/transfer-net';
-import type { AlignmentGradient, AlignmentPool, AlignmentWeighting, CaptionAlignmentOptions, PatchDiscriminatorOptions, ResolvedCaptionAlignmentOptions, ResolvedTrainOptions, VqModelConfig, VqModelOptions, VqModelPresetName } from '@vqct/vq';
+import type { AlignmentGradient, AlignmentObjective, AlignmentPool, AlignmentWeighting, CaptionAlignmentOptions, PatchDiscriminatorOptions, ResolvedCaptionAlignmentOptions, ResolvedTrainOptions, VqModelConfig, VqModelOptions, VqModelPresetName } from '@vqct/vq';
 import { learningRate, loadRunConfig, resolveCaptionAlignmentOptions, resolvePatchDiscriminatorOptions, resolveTrainOptions, resolveVqModelConfig } from '@vqct/vq';
 
 export const RUN_SETTINGS_VERSION = 1;
@@ -37,6 +37,8 @@ export interface TrainFlags {
   alignWeighting?: AlignmentWeighting;
   alignStart?: number;
   alignAdjectiveWeight?: number;
+  alignObjective?: AlignmentObjective;
+  alignUsageWeight?: number;
 }
 
 /**
@@ -193,6 +195,8 @@ const ALIGN_FLAGS = [
   ['alignWeighting', 'weighting', '--align-weighting'],
   ['alignAdjectiveWeight', 'adjectiveWeight', '--align-adjective-weight'],
   ['alignStart', 'start', '--align-start'],
+  ['alignObjective', 'objective', '--align-objective'],
+  ['alignUsageWeight', 'usageWeight', '--align-usage-weight'],
 ] as const satisfies ReadonlyArray<readonly [keyof TrainFlags, keyof CaptionAlignmentOptions, string]>;
 
 /** `--align-*` into alignment options (null when --align-weight is absent or 0). */

@@ -5,7 +5,7 @@ import type { Prior } from '@vqct/prior';
 import { priorDigest } from '@vqct/prior';
 import { loadPrior } from '@vqct/prior/node';
 import { createTransferNet, type TransferNet } from '@vqct/transfer-net';
-import type { ImageDataset, TrainStep, VqModel } from '@vqct/vq';
+import type { ImageDataset, ResolvedCaptionAlignmentOptions, TrainStep, VqModel } from '@vqct/vq';
 import { PatchDiscriminator, createCaptionAlignmentTerm, createVqModel, createVqganStep, learningRate, learningRateAt } from '@vqct/vq';
 import { loadMobileNetPerceptual } from '@vqct/vq/node';
 import { defaultPrior } from '../default-prior';
@@ -57,7 +57,7 @@ export async function buildTrainingParts(c: TrainingPartsContext): Promise<Train
   const alignment = c.settings.alignment != null && prior != null && net != null
     ? createCaptionAlignmentTerm({ codebook: net, vocabulary: prior, captionOf: captionsOf(c.ds, c.settings.data.source), items: c.ds.size, alignment: c.settings.alignment })
     : undefined;
-  if (alignment != null) c.out.log(`alignment: weight ${alignment.options.weight}, pool ${alignment.options.pool}, gradient ${alignment.options.gradient}, temperature ${alignment.options.temperature}, weighting ${alignment.options.weighting}, adjectives x${alignment.options.adjectiveWeight}${alignment.options.start > 0 ? `, from step ${alignment.options.start}` : ''}`);
+  if (alignment != null) c.out.log(describeAlignment(alignment.options));
   const train = c.settings.train;
   const step = keep(createVqganStep({
     model, codebook: net ?? undefined, discriminator, perceptual, loss: train.loss,
@@ -92,4 +92,14 @@ function captionsOf(ds: ImageDataset, source: string): (index: number) => string
   const caption = (ds as { caption?: unknown }).caption;
   if (typeof caption !== 'function') throw new ConfigError(`--align-weight needs captioned data (emoji); --data ${source} has no captions`);
   return (i) => (caption as (i: number) => string).call(ds, i);
+}
+
+/** "alignment: weight 0.1, pool assignment, ..., objective attract, usage x0.05, from step 1000" (defaults of the later options left out). */
+function describeAlignment(o: ResolvedCaptionAlignmentOptions): string {
+  const extra = [
+    ...(o.objective !== 'contrast' ? [`objective ${o.objective}`] : []),
+    ...(o.usageWeight > 0 ? [`usage x${o.usageWeight}`] : []),
+    ...(o.start > 0 ? [`from step ${o.start}`] : []),
+  ];
+  return [`alignment: weight ${o.weight}, pool ${o.pool}, gradient ${o.gradient}, temperature ${o.temperature}, weighting ${o.weighting}, adjectives x${o.adjectiveWeight}`, ...extra].join(', ');
 }

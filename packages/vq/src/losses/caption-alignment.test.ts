@@ -56,9 +56,54 @@ describe('caption alignment loss', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('attract pulls only the caption words\' codes, where contrast also pushes the others', () => {
+    const before = tf.memory().numTensors;
+    const book = tf.tidy(() => tf.variable(tf.tensor2d([[1, 1], [9, 1], [1, 9]])));
+    // The image sits near word 1 and word 2; its caption names word 0 only.
+    const z = tf.tensor3d([[[9, 0], [9, 0], [0, 9], [0, 9]]]);
+    const grads = (objective: 'contrast' | 'attract') => {
+      const g = tf.variableGrads(() => halfAlignmentLoss(z, book as unknown as tf.Tensor2D, target([1, 0, 0]), { temperature: 0.1, pool: 'assignment', objective }), [book]);
+      const rows = g.grads[book.name].arraySync() as number[][];
+      g.value.dispose();
+      tf.dispose(g.grads);
+      return rows.map((r) => Math.hypot(r[0], r[1]));
+    };
+    const contrast = grads('contrast');
+    const attract = grads('attract');
+    expect(contrast[1]).toBeGreaterThan(1e-3); // the codes the image uses are pushed off it
+    expect(attract[1]).toBe(0);
+    expect(attract[2]).toBe(0);
+    expect(attract[0]).toBeGreaterThan(1e-3);
+    // Attract's value: the caption code's soft-minimum scaled distance to the positions (not normalised over the codes).
+    const value = tf.tidy(() => halfAlignmentLoss(image([1, 1]), book as unknown as tf.Tensor2D, target([1, 0, 0]), { temperature: 0.1, pool: 'encoding', objective: 'attract' }).dataSync()[0]);
+    expect(value).toBeCloseTo(0, 5);
+    book.dispose();
+    z.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('adds a code-usage part over both halves when usageWeight > 0', () => {
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const latent = tf.randomNormal([2, 2, 2, 4], 0, 1, 'float32', 3) as tf.Tensor4D;
+      const book = tf.randomNormal([5, 2], 0, 1, 'float32', 4) as tf.Tensor2D;
+      const targets = { adjective: tf.tensor2d([[1, 0], [0, 1]]), noun: tf.tensor2d([[0, 1, 0], [0.5, 0, 0.5]]) };
+      const off = captionAlignmentLoss(latent, book, 2, targets, resolveCaptionAlignmentOptions({ weight: 1 }));
+      const on = captionAlignmentLoss(latent, book, 2, targets, resolveCaptionAlignmentOptions({ weight: 1, usageWeight: 1 }));
+      expect(off.parts.usage.dataSync()[0]).toBe(0);
+      const usage = on.parts.usage.dataSync()[0];
+      expect(usage).toBeGreaterThan(0);
+      expect(usage).toBeLessThan(2);
+      expect(on.total.dataSync()[0]).toBeCloseTo(off.total.dataSync()[0], 5); // the usage part is weighed by the caller
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('validates its options, naming the field', () => {
     expect(() => resolveCaptionAlignmentOptions({ weight: -1 })).toThrow(/weight/);
     expect(() => resolveCaptionAlignmentOptions({ pool: 'max' as never })).toThrow(/pool/);
+    expect(() => resolveCaptionAlignmentOptions({ objective: 'repel' as never })).toThrow(/objective/);
+    expect(() => resolveCaptionAlignmentOptions({ usageWeight: -0.1 })).toThrow(/usageWeight/);
     expect(resolveCaptionAlignmentOptions({}).weight).toBe(0);
   });
 });

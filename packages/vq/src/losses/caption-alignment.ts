@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { check, resolveOrThrow } from '@vqct/core';
 import { z } from 'zod';
 import { stopGradient } from '../quantizer/stop-gradient';
+import { logScores, scaledScores, squaredDistances } from './code-scores';
+import { codeUsageLoss } from './code-usage-loss';
 
 /** How an image's encodings of one half meet the codes of its caption words. */
 export type AlignmentPool = 'assignment' | 'encoding';
@@ -11,6 +13,13 @@ export type AlignmentWeighting = 'uniform' | 'idf';
 
 /** Which side the alignment moves. */
 export type AlignmentGradient = 'both' | 'codebook' | 'encoder';
+
+/**
+ * `contrast`: the caption words' codes against every other code (a softmax over the
+ * codes: the others are pushed away from the image). `attract`: only the caption
+ * words' codes are pulled toward the image's nearest encodings; no code is pushed.
+ */
+export type AlignmentObjective = 'contrast' | 'attract';
 
 /** Image–caption alignment (issue 17), user-facing and partial. Off unless `weight` > 0. */
 export interface CaptionAlignmentOptions {
@@ -42,6 +51,18 @@ export interface CaptionAlignmentOptions {
    * (the trainer's step count, as `discStart`).
    */
   start?: number;
+  /**
+   * `contrast` (default) or `attract`. Pushing the codes that are not in a caption
+   * away from its image is what idles them (RESULTS, issue 17): `attract` drops
+   * the push.
+   */
+  objective?: AlignmentObjective;
+  /**
+   * Weight, in the generator loss (not relative to `weight`), of a code-usage term
+   * over both halves (`codeUsageLoss`, moving the side `gradient` names) that keeps
+   * the codes in use beside the alignment (0: off).
+   */
+  usageWeight?: number;
 }
 
 export type ResolvedCaptionAlignmentOptions = Required<CaptionAlignmentOptions>;
@@ -54,6 +75,8 @@ export const defaultCaptionAlignmentOptions: ResolvedCaptionAlignmentOptions = {
   gradient: 'both',
   weighting: 'uniform',
   start: 0,
+  objective: 'contrast',
+  usageWeight: 0,
 };
 
 const schema = z.strictObject({
@@ -64,6 +87,8 @@ const schema = z.strictObject({
   gradient: z.enum(['both', 'codebook', 'encoder']),
   weighting: z.enum(['uniform', 'idf']),
   start: z.number().int().min(0),
+  objective: z.enum(['contrast', 'attract']),
+  usageWeight: z.number().min(0),
 });
 
 /**
@@ -74,39 +99,35 @@ export function resolveCaptionAlignmentOptions(options: CaptionAlignmentOptions 
   return resolveOrThrow(schema, { ...defaultCaptionAlignmentOptions, ...options }, 'caption alignment options', file) as ResolvedCaptionAlignmentOptions;
 }
 
-/** Squared L2 distances [n, K] between rows of x [n, e] and codes [K, e]. */
-function squaredDistances(x: tf.Tensor2D, codes: tf.Tensor2D): tf.Tensor2D {
-  const xx = tf.sum(tf.square(x), 1, true);
-  const cc = tf.reshape(tf.sum(tf.square(codes), 1), [1, -1]);
-  return tf.relu(tf.add(tf.sub(xx, tf.mul(tf.matMul(x, codes, false, true), 2)), cc)) as tf.Tensor2D;
-}
-
-/** log softmax of -d / (temperature x the row's mean distance); the scale is not differentiated. */
-function logScores(d: tf.Tensor2D, temperature: number): tf.Tensor2D {
-  const scale = stopGradient(tf.add(tf.mul(tf.mean(d, 1, true), temperature), 1e-8));
-  return tf.logSoftmax(tf.neg(tf.div(d, scale))) as tf.Tensor2D;
-}
-
 /**
  * The alignment term of one half: cross-entropy between the caption's word
- * distribution (uniform over its words: multi-label) and the image's
- * distribution over the codes, averaged over the images that have words.
+ * distribution (over its words: multi-label) and the image's distribution over
+ * the codes, averaged over the images that have words. With `objective:
+ * 'attract'` the image's scores are not normalised over the codes: each caption
+ * word's term is its code's soft-minimum scaled distance to the image's
+ * encodings (to its mean encoding with `pool: 'encoding'`), so only those codes move.
  * Tidied; returns a new scalar (0 when no image has a word of this half).
  *
  * @param zHalf [b, n, e] the image's encodings of this half (n positions)
  * @param codes [K, e] this half's codes
  * @param target [b, K] rows sum to 1 (caption words) or 0 (none)
  */
-export function halfAlignmentLoss(zHalf: tf.Tensor3D, codes: tf.Tensor2D, target: tf.Tensor2D, options: Pick<ResolvedCaptionAlignmentOptions, 'temperature' | 'pool'>): tf.Scalar {
+export function halfAlignmentLoss(
+  zHalf: tf.Tensor3D,
+  codes: tf.Tensor2D,
+  target: tf.Tensor2D,
+  options: Pick<ResolvedCaptionAlignmentOptions, 'temperature' | 'pool'> & { objective?: AlignmentObjective },
+): tf.Scalar {
   const [b, n, e] = zHalf.shape;
   check(codes.shape[1] === e && target.shape[0] === b && target.shape[1] === codes.shape[0],
     () => `caption alignment: encodings [${zHalf.shape}], codes [${codes.shape}] and targets [${target.shape}] do not fit`);
+  const score = options.objective === 'attract' ? scaledScores : logScores;
   return tf.tidy(() => {
     let logQ: tf.Tensor2D;
     if (options.pool === 'encoding') {
-      logQ = logScores(squaredDistances(tf.mean(zHalf, 1) as tf.Tensor2D, codes), options.temperature);
+      logQ = score(squaredDistances(tf.mean(zHalf, 1) as tf.Tensor2D, codes), options.temperature);
     } else {
-      const perPosition = logScores(squaredDistances(tf.reshape(zHalf, [b * n, e]) as tf.Tensor2D, codes), options.temperature);
+      const perPosition = score(squaredDistances(tf.reshape(zHalf, [b * n, e]) as tf.Tensor2D, codes), options.temperature);
       logQ = tf.sub(tf.logSumExp(tf.reshape(perPosition, [b, n, -1]), 1), Math.log(n)) as tf.Tensor2D;
     }
     const ce = tf.neg(tf.sum(tf.mul(target, logQ), 1));
@@ -124,7 +145,9 @@ export interface AlignmentTargets {
 /**
  * The image–caption alignment loss over both halves: `{ total, parts }` with
  * total = noun + adjectiveWeight x adjective (the weight of the whole term is
- * the caller's). Tidied; the returned scalars are new.
+ * the caller's), and `parts.usage` the sum over the halves of `codeUsageLoss`
+ * over every position of the batch when `usageWeight` > 0 (else 0; weighing it
+ * is the caller's). Tidied; the returned scalars are new.
  *
  * @param latent [b, h, w, 2e] the quantizer input (adjective half, then noun half)
  * @param codebook [K, e] rows 0..kAdj-1 adjective codes
@@ -137,7 +160,7 @@ export function captionAlignmentLoss(
   kAdj: number,
   targets: AlignmentTargets,
   options: ResolvedCaptionAlignmentOptions,
-): { total: tf.Scalar; parts: { noun: tf.Scalar; adjective: tf.Scalar } } {
+): { total: tf.Scalar; parts: { noun: tf.Scalar; adjective: tf.Scalar; usage: tf.Scalar } } {
   return tf.tidy(() => {
     const [b, h, w, c] = latent.shape;
     const [k, e] = codebook.shape;
@@ -146,11 +169,20 @@ export function captionAlignmentLoss(
     const codes = options.gradient === 'encoder' ? stopGradient(codebook) : codebook;
     const flat = tf.reshape(z, [b, h * w, c]) as tf.Tensor3D;
     const nounZ = tf.slice(flat, [0, 0, c - e], [b, h * w, e]);
-    const noun = halfAlignmentLoss(nounZ, tf.slice(codes, [kAdj, 0], [k - kAdj, e]), targets.noun, options);
+    const nounCodes = tf.slice(codes, [kAdj, 0], [k - kAdj, e]);
+    const noun = halfAlignmentLoss(nounZ, nounCodes, targets.noun, options);
+    const adjZ = kAdj > 0 ? tf.slice(flat, [0, 0, 0], [b, h * w, e]) : null;
+    const adjCodes = kAdj > 0 ? tf.slice(codes, [0, 0], [kAdj, e]) : null;
     let adjective: tf.Scalar = tf.scalar(0);
-    if (kAdj > 0 && targets.adjective != null && options.adjectiveWeight > 0) {
-      adjective = halfAlignmentLoss(tf.slice(flat, [0, 0, 0], [b, h * w, e]), tf.slice(codes, [0, 0], [kAdj, e]), targets.adjective, options);
+    if (adjZ != null && adjCodes != null && targets.adjective != null && options.adjectiveWeight > 0) {
+      adjective = halfAlignmentLoss(adjZ, adjCodes, targets.adjective, options);
     }
-    return { total: tf.add(noun, tf.mul(adjective, options.adjectiveWeight)) as tf.Scalar, parts: { noun, adjective } };
+    let usage: tf.Scalar = tf.scalar(0);
+    if (options.usageWeight > 0) {
+      const rows = (x: tf.Tensor3D): tf.Tensor2D => tf.reshape(x, [b * h * w, e]);
+      usage = codeUsageLoss(rows(nounZ), nounCodes, options.temperature);
+      if (adjZ != null && adjCodes != null) usage = tf.add(usage, codeUsageLoss(rows(adjZ), adjCodes, options.temperature));
+    }
+    return { total: tf.add(noun, tf.mul(adjective, options.adjectiveWeight)) as tf.Scalar, parts: { noun, adjective, usage } };
   });
 }

@@ -111,6 +111,30 @@ describe('caption alignment as a training term', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('adds the code-usage part by its own weight and reports it as alignUsage', async () => {
+    const before = tf.memory().numTensors;
+    const net = createTransferNet(prior(), { hiddenDim: 16, codeDim: 2, seed: 3, dropout: 0 });
+    const loader = new BatchLoader(dataset(), { batchSize: 4, seed: 1 });
+    const batch = await loader.next();
+    const latent = tf.randomNormal([4, 2, 2, 4], 0, 1, 'float32', 7) as tf.Tensor4D;
+    const term = (alignment: { weight: number; usageWeight?: number }) => createCaptionAlignmentTerm({ codebook: net, vocabulary: { words, kAdj, kNoun }, captionOf: (i) => captions[i], alignment });
+    const read = (t: ReturnType<typeof term>) => {
+      t.prepare?.(batch);
+      const r = t.loss(batch, latent, 5);
+      const out = { total: r.total.dataSync()[0], parts: Object.fromEntries(Object.entries(r.parts).map(([k, v]) => [k, v.dataSync()[0]])) };
+      tf.dispose([r.total, ...Object.values(r.parts)]);
+      return out;
+    };
+    const plain = read(term({ weight: 0.5 }));
+    const used = read(term({ weight: 0.5, usageWeight: 2 }));
+    expect(plain.parts.alignUsage).toBeUndefined();
+    expect(used.parts.alignUsage).toBeGreaterThan(0);
+    expect(used.total).toBeCloseTo(plain.total + 2 * used.parts.alignUsage, 5);
+    tf.dispose([batch, latent]);
+    net.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('idf weighting counts the words over every caption, and needs to know how many there are', () => {
     const net = createTransferNet(prior(), { hiddenDim: 16, codeDim: 2, seed: 3, dropout: 0 });
     const base = { codebook: net, vocabulary: { words, kAdj, kNoun }, captionOf: (i: number) => captions[i] };

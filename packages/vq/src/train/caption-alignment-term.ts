@@ -47,7 +47,8 @@ function inverseDocumentFrequency(all: CaptionWords[], kAdj: number, kNoun: numb
  * The image–caption alignment loss as a training step's auxiliary term
  * (`createVqganStep({ auxiliary })`): the batch's captions come from the
  * dataset indices its BatchLoader recorded, tagged once per item.
- * Reported as `align` (weighted), with `alignNoun` / `alignAdjective` unweighted,
+ * Reported as `align` (weighted: alignment plus usage term), with `alignNoun` /
+ * `alignAdjective` (and `alignUsage` where `usageWeight` > 0) unweighted,
  * from step `alignment.start` on (not computed before).
  *
  * @example
@@ -92,7 +93,10 @@ export function createCaptionAlignmentTerm(options: CaptionAlignmentTermOptions)
           adjective: kAdj > 0 ? targetRows(words.map((w) => w.adjectives), kAdj, idf?.adjective ?? null) : null,
         };
         const r = captionAlignmentLoss(latent, options.codebook.trainingCodebook({ seed }), kAdj, targets, resolved);
-        return { total: tf.mul(r.total, resolved.weight) as tf.Scalar, parts: { alignNoun: r.parts.noun, alignAdjective: r.parts.adjective } };
+        const total = tf.add(tf.mul(r.total, resolved.weight), tf.mul(r.parts.usage, resolved.usageWeight)) as tf.Scalar;
+        const parts: Record<string, tf.Scalar> = { alignNoun: r.parts.noun, alignAdjective: r.parts.adjective };
+        if (resolved.usageWeight > 0) parts.alignUsage = r.parts.usage;
+        return { total, parts };
       });
     },
   };
