@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Prior } from '@vqct/prior';
@@ -117,5 +117,9 @@ describe('demo, first part', () => {
     expect((await sharp(r.files.reconstructions).metadata()).width).toBe(16 * 32 * 4);
     expect((await sharp(r.files.tokenMap).metadata()).width).toBe(8 * 96);
     expect(logs.join('\n')).toMatch(/shipped emoji-32 on 32 held-out emoji/);
+    // The card's version and total steps, not the last cycle's step in the sidecar.
+    const card = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@vqct/models/weights/emoji-32/card.json'), 'utf8'));
+    expect(r.version).toBe(card.version);
+    expect(r.steps).toBe(card.training.steps);
   });
 });

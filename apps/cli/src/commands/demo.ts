@@ -15,7 +15,7 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 /** The summary lines of the shipped model's showing. */
 function shippedLines(s: Awaited<ReturnType<typeof showPretrained>>): string[] {
   return [
-    `shipped ${s.model} (step ${s.step}) on ${s.heldOut.images} held-out images of ${s.heldOut.emoji} emoji: PSNR ${s.heldOut.psnr.toFixed(2)} dB, SSIM ${s.heldOut.ssim.toFixed(3)}, codes used: adjectives ${pct(s.heldOut.usage.adjective)}, nouns ${pct(s.heldOut.usage.noun)}`,
+    `shipped ${s.model}${s.version != null ? ` ${s.version}` : ''} (${s.steps.toLocaleString('en-US')} training steps) on ${s.heldOut.images} held-out images of ${s.heldOut.emoji} emoji: PSNR ${s.heldOut.psnr.toFixed(2)} dB, SSIM ${s.heldOut.ssim.toFixed(3)}, codes used: adjectives ${pct(s.heldOut.usage.adjective)}, nouns ${pct(s.heldOut.usage.noun)}`,
     `  "${s.example.caption}" becomes (most frequent nouns): ${s.example.topNouns.map((n) => `${n.word} (${n.count})`).join(', ')}; files ${s.files.reconstructions}, ${s.files.tokenMap}`,
     ...(s.heldOut.nounRecallAt5 != null
       ? [`  words that match the caption: a caption noun among an emoji's 5 most frequent nouns for ${pct(s.heldOut.nounRecallAt5.recall)} of ${s.heldOut.nounRecallAt5.images} emoji (chance ${pct(s.heldOut.nounRecallAt5.chance)}, the same 5 common words for every emoji ${pct(s.heldOut.nounRecallAt5.frequent)}; docs/RESULTS.md, "Words that are right")`]

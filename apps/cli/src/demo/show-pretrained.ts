@@ -1,6 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '@vqct/core/node';
+import { PRETRAINED_MODELS, type ModelCard } from '@vqct/models';
+import { pretrainedDir } from '@vqct/models/node';
 import { evaluateTokenizer, sampleGrid, tokenWords, type CaptionedBatch } from '@vqct/vq';
 import { loadEmojiDataset } from '@vqct/vq/node';
 import { loadForInference } from '../checkpoint';
@@ -10,7 +13,10 @@ import { tokenOverlayPng } from '../plots/token-overlay';
 
 export interface ShowPretrainedResult {
   model: string;
-  step: number;
+  /** The shipped artefact's version (its card), null for a model that is not shipped. */
+  version: string | null;
+  /** Training steps in all: the card's (over every cycle), else the checkpoint's own step. */
+  steps: number;
   heldOut: {
     images: number; emoji: number; psnr: number; ssim: number; usage: { adjective: number; noun: number };
     /** Share of held-out emoji with a caption noun among their 5 most frequent noun tokens, and its chance level (issue 17). */
@@ -20,6 +26,13 @@ export interface ShowPretrainedResult {
   example: { caption: string; topNouns: Array<{ word: string; count: number }>; words: string[][] };
   files: { reconstructions: string; tokenMap: string };
   seconds: number;
+}
+
+/** A shipped model's card (null when `name` is a checkpoint path rather than a shipped model). */
+function shippedCard(name: string): ModelCard | null {
+  if (existsSync(name) || !(PRETRAINED_MODELS as readonly string[]).includes(name)) return null;
+  const file = join(pretrainedDir(name), 'card.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as ModelCard : null;
 }
 
 /** Nouns of a word grid, most frequent first. */
@@ -39,6 +52,7 @@ export async function showPretrained(o: { dir: string; name?: string; limit?: nu
   const t0 = Date.now();
   const name = o.name ?? 'emoji-32';
   const ck = loadForInference(name);
+  const card = shippedCard(name);
   try {
     const held = await loadEmojiDataset({ size: ck.imageSize, split: 'heldout', limit: o.limit ?? 256 });
     const per = held.height * held.width * held.channels;
@@ -70,7 +84,9 @@ export async function showPretrained(o: { dir: string; name?: string; limit?: nu
     out.log(`demo: the shipped ${name} on ${r.images} held-out emoji in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     return {
       model: name,
-      step: ck.sidecar.step,
+      // The sidecar's step counts only the last training cycle; the card gives them all.
+      version: card?.version ?? null,
+      steps: card?.training.steps ?? ck.sidecar.step,
       heldOut: { images: r.images, emoji: held.emojiCount, psnr: r.psnr, ssim: r.ssim, usage: { adjective: r.usage.adjective.usage, noun: r.usage.noun.usage },
         nounRecallAt5: at5 != null && r.captionRecall != null ? { recall: at5.recall, chance: at5.chance, frequent: at5.frequent, images: r.captionRecall.noun.images } : null },
       example: { caption: held.caption(0), topNouns: topNouns(words, 5), words },
