@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '@vqct/core/node';
-import { PRETRAINED_MODELS, type ModelCard } from '@vqct/models';
+import { PRETRAINED_MODELS, pretrainedFiles, type ModelCard, type PretrainedName } from '@vqct/models';
 import { pretrainedDir } from '@vqct/models/node';
 import { evaluateTokenizer, sampleGrid, tokenWords, type CaptionedBatch } from '@vqct/vq';
 import { loadEmojiDataset } from '@vqct/vq/node';
@@ -31,7 +31,7 @@ export interface ShowPretrainedResult {
 /** A shipped model's card (null when `name` is a checkpoint path rather than a shipped model). */
 function shippedCard(name: string): ModelCard | null {
   if (existsSync(name) || !(PRETRAINED_MODELS as readonly string[]).includes(name)) return null;
-  const file = join(pretrainedDir(name), 'card.json');
+  const file = join(pretrainedDir(name), pretrainedFiles(name as PretrainedName).card);
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as ModelCard : null;
 }
 
