@@ -128,6 +128,8 @@ describe('vqct train', { timeout: 900_000 }, () => {
       [['--prior', 'corrupt.safetensors'], /corrupt\.safetensors/],
       [['--prior', 'nope.safetensors'], /nope\.safetensors: no such file/],
       [['--quantizer', 'vq', '--transfer', 'mlp'], /--transfer mlp needs --quantizer vqct/],
+      [['--transfer-dropout', '1'], /--transfer-dropout expects a rate in \[0, 1\), got "1"/],
+      [['--transfer-init', 'he'], /argument 'he' is invalid\. Allowed choices are glorot, torch-linear/],
       [['--steps', 'ten'], /--steps expects a non-negative integer, got "ten"/],
       [['--lr-final', '2'], /--lr-final expects a factor in \[0, 1\], got "2"/],
       [['--lr-schedule', 'step'], /argument 'step' is invalid\. Allowed choices are constant, cosine/],

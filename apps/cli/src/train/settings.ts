@@ -14,6 +14,8 @@ export interface TrainFlags {
   prior?: string;
   quantizer?: 'vqct' | 'vq' | 'ema';
   transfer?: 'gcn' | 'mlp' | 'random';
+  transferDropout?: number;
+  transferInit?: 'glorot' | 'torch-linear';
   steps?: number;
   epochs?: number;
   batchSize?: number;
@@ -95,6 +97,29 @@ function readConfig(file: string): ReturnType<typeof loadRunConfig> {
   return loadRunConfig(text, file);
 }
 
+/** The transfer net of a 'vqct' run (`--transfer`, `--transfer-dropout`, `--transfer-init`); null for the learned codebooks. */
+function resolveTransfer(flags: TrainFlags, model: VqModelConfig, seed: number): RunSettings['transfer'] {
+  const kind = flags.transfer ?? 'gcn';
+  for (const [flag, value] of [['--transfer', flags.transfer], ['--transfer-dropout', flags.transferDropout], ['--transfer-init', flags.transferInit]] as const) {
+    if (model.quantizer !== 'vqct' && value != null) throw new ConfigError(`${flag} ${value} needs --quantizer vqct (the ${model.quantizer} quantizer learns its own codebook)`);
+  }
+  if (model.quantizer !== 'vqct' && flags.prior != null) throw new ConfigError(`--prior needs --quantizer vqct (the ${model.quantizer} quantizer learns its own codebook)`);
+  if (model.quantizer !== 'vqct') return null;
+  return {
+    kind: kind === 'mlp' ? 'mlp' : 'gcn',
+    features: kind === 'random' ? 'random' : 'words',
+    layers: 2,
+    // METHOD.md: hidden = e (256 for the paper); the small presets keep hidden = e too.
+    hiddenDim: model.codeDim,
+    activation: 'relu',
+    // METHOD.md: 0.5. It jitters every code at every step, which keeps codes in use (docs/RESULTS.md, "The MLP discrepancy").
+    dropout: flags.transferDropout ?? 0.5,
+    init: flags.transferInit ?? 'glorot',
+    seed: seed >>> 0,
+    aggregation: 'sparse-segment',
+  };
+}
+
 /**
  * Resolves --config / --preset and the flags into RunSettings (ConfigError
  * naming the flag or config field). Flags win over the config file.
@@ -153,22 +178,7 @@ export function resolveRunSettings(flags: TrainFlags): RunSettings {
     if (e instanceof ConfigError && flags.config != null) throw new ConfigError(e.message, { file: flags.config, cause: e });
     throw e;
   }
-  const kind = flags.transfer ?? 'gcn';
-  if (model.quantizer !== 'vqct' && flags.transfer != null) throw new ConfigError(`--transfer ${flags.transfer} needs --quantizer vqct (the ${model.quantizer} quantizer learns its own codebook)`);
-  if (model.quantizer !== 'vqct' && flags.prior != null) throw new ConfigError(`--prior needs --quantizer vqct (the ${model.quantizer} quantizer learns its own codebook)`);
-  const transfer = model.quantizer === 'vqct'
-    ? {
-      kind: kind === 'mlp' ? 'mlp' as const : 'gcn' as const,
-      features: kind === 'random' ? 'random' as const : 'words' as const,
-      layers: 2,
-      // METHOD.md: hidden = e (256 for the paper); the small presets keep hidden = e too.
-      hiddenDim: model.codeDim,
-      activation: 'relu' as const,
-      dropout: 0.5,
-      seed: train.seed >>> 0,
-      aggregation: 'sparse-segment' as const,
-    }
-    : null;
+  const transfer = resolveTransfer(flags, model, train.seed);
   const alignment = resolveAlignment(flags, model);
   return {
     version: RUN_SETTINGS_VERSION,
