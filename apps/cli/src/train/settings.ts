@@ -16,6 +16,7 @@ export interface TrainFlags {
   transfer?: 'gcn' | 'mlp' | 'random';
   transferDropout?: number;
   transferInit?: 'glorot' | 'torch-linear';
+  transferHidden?: number;
   steps?: number;
   epochs?: number;
   batchSize?: number;
@@ -97,20 +98,21 @@ function readConfig(file: string): ReturnType<typeof loadRunConfig> {
   return loadRunConfig(text, file);
 }
 
-/** The transfer net of a 'vqct' run (`--transfer`, `--transfer-dropout`, `--transfer-init`); null for the learned codebooks. */
+/** The transfer net of a 'vqct' run (`--transfer`, `--transfer-hidden`, `--transfer-dropout`, `--transfer-init`); null for the learned codebooks. */
 function resolveTransfer(flags: TrainFlags, model: VqModelConfig, seed: number): RunSettings['transfer'] {
   const kind = flags.transfer ?? 'gcn';
-  for (const [flag, value] of [['--transfer', flags.transfer], ['--transfer-dropout', flags.transferDropout], ['--transfer-init', flags.transferInit]] as const) {
+  for (const [flag, value] of [['--transfer', flags.transfer], ['--transfer-hidden', flags.transferHidden], ['--transfer-dropout', flags.transferDropout], ['--transfer-init', flags.transferInit]] as const) {
     if (model.quantizer !== 'vqct' && value != null) throw new ConfigError(`${flag} ${value} needs --quantizer vqct (the ${model.quantizer} quantizer learns its own codebook)`);
   }
   if (model.quantizer !== 'vqct' && flags.prior != null) throw new ConfigError(`--prior needs --quantizer vqct (the ${model.quantizer} quantizer learns its own codebook)`);
   if (model.quantizer !== 'vqct') return null;
+  if (flags.transferHidden != null && flags.transferHidden < 1) throw new ConfigError(`--transfer-hidden must be at least 1, got ${flags.transferHidden}`);
   return {
     kind: kind === 'mlp' ? 'mlp' : 'gcn',
     features: kind === 'random' ? 'random' : 'words',
     layers: 2,
-    // METHOD.md: hidden = e (256 for the paper); the small presets keep hidden = e too.
-    hiddenDim: model.codeDim,
+    // METHOD.md: hidden = e (256 for the paper); by default the small presets keep hidden = e too.
+    hiddenDim: flags.transferHidden ?? model.codeDim,
     activation: 'relu',
     // METHOD.md: 0.5. It jitters every code at every step, which keeps codes in use (docs/RESULTS.md, "The MLP discrepancy").
     dropout: flags.transferDropout ?? 0.5,
