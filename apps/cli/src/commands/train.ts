@@ -36,6 +36,7 @@ export function registerTrain(program: Command): void {
     .addOption(new Option('--quantizer <kind>', 'vqct (the method) | vq | ema (learned-codebook baselines)').choices(['vqct', 'vq', 'ema']))
     .addOption(new Option('--transfer <kind>', 'gcn (the method) | mlp (no graph) | random (no word vectors)').choices(['gcn', 'mlp', 'random']))
     .option('--transfer-hidden <n>', 'width of the transfer net\'s hidden layer (default: the code dimension e, as METHOD.md; the paper: 256)', intOption('--transfer-hidden'))
+    .option('--transfer-lr-scale <f>', 'the transfer net learns at this multiple of --lr (default 1: one rate, as the authors)', numberOption('--transfer-lr-scale'))
     .option('--transfer-dropout <p>', 'dropout on the transfer net\'s hidden layer in training (METHOD.md, default: 0.5; 0: the codes do not jitter)', rateOption('--transfer-dropout'))
     .addOption(new Option('--transfer-init <how>', 'how the transfer net starts: glorot (the method, default) | torch-linear (PyTorch nn.Linear: a tighter initial codebook)').choices(['glorot', 'torch-linear']))
     .option('--steps <n>', 'train until this step (with --resume: a new, larger target)', intOption('--steps'))

@@ -20,7 +20,7 @@ export interface RunStart {
 }
 
 /** Flags a resume ignores (the run's recorded settings win). */
-const RECORDED = ['config', 'preset', 'data', 'prior', 'quantizer', 'transfer', 'transferHidden', 'transferDropout', 'transferInit', 'batchSize', 'lr', 'lrSchedule', 'warmupSteps', 'lrFinal', 'seed', 'limit', 'background', 'discStart', 'init', 'alignWeight', 'alignPool', 'alignGradient', 'alignTemperature', 'alignWeighting', 'alignStart', 'alignAdjectiveWeight', 'alignObjective', 'alignUsageWeight'] as const;
+const RECORDED = ['config', 'preset', 'data', 'prior', 'quantizer', 'transfer', 'transferHidden', 'transferLrScale', 'transferDropout', 'transferInit', 'batchSize', 'lr', 'lrSchedule', 'warmupSteps', 'lrFinal', 'seed', 'limit', 'background', 'discStart', 'init', 'alignWeight', 'alignPool', 'alignGradient', 'alignTemperature', 'alignWeighting', 'alignStart', 'alignAdjectiveWeight', 'alignObjective', 'alignUsageWeight'] as const;
 
 /**
  * Opens the run folder: `--resume` reads run.json and the last checkpoint (a

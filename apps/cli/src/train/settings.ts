@@ -17,6 +17,7 @@ export interface TrainFlags {
   transferDropout?: number;
   transferInit?: 'glorot' | 'torch-linear';
   transferHidden?: number;
+  transferLrScale?: number;
   steps?: number;
   epochs?: number;
   batchSize?: number;
@@ -101,7 +102,7 @@ function readConfig(file: string): ReturnType<typeof loadRunConfig> {
 /** The transfer net of a 'vqct' run (`--transfer`, `--transfer-hidden`, `--transfer-dropout`, `--transfer-init`); null for the learned codebooks. */
 function resolveTransfer(flags: TrainFlags, model: VqModelConfig, seed: number): RunSettings['transfer'] {
   const kind = flags.transfer ?? 'gcn';
-  for (const [flag, value] of [['--transfer', flags.transfer], ['--transfer-hidden', flags.transferHidden], ['--transfer-dropout', flags.transferDropout], ['--transfer-init', flags.transferInit]] as const) {
+  for (const [flag, value] of [['--transfer', flags.transfer], ['--transfer-hidden', flags.transferHidden], ['--transfer-lr-scale', flags.transferLrScale], ['--transfer-dropout', flags.transferDropout], ['--transfer-init', flags.transferInit]] as const) {
     if (model.quantizer !== 'vqct' && value != null) throw new ConfigError(`${flag} ${value} needs --quantizer vqct (the ${model.quantizer} quantizer learns its own codebook)`);
   }
   if (model.quantizer !== 'vqct' && flags.prior != null) throw new ConfigError(`--prior needs --quantizer vqct (the ${model.quantizer} quantizer learns its own codebook)`);
@@ -161,6 +162,7 @@ export function resolveRunSettings(flags: TrainFlags): RunSettings {
     baseLearningRate: flags.lr != null ? flags.lr / (batchSize * base.devices) : base.baseLearningRate,
     steps: flags.steps ?? base.steps,
     seed: flags.seed ?? base.seed,
+    codebookLearningRateScale: flags.transferLrScale ?? base.codebookLearningRateScale ?? 1,
     checkpointEvery: flags.checkpointEvery ?? base.checkpointEvery,
     sampleEvery: flags.sampleEvery ?? base.sampleEvery,
     sampleCount: Math.min(base.sampleCount, batchSize),
@@ -235,6 +237,7 @@ export function describeLearningRate(train: ResolvedTrainOptions): string {
   const parts = [
     ...(s != null && s.warmupSteps > 0 ? [`warm-up ${s.warmupSteps} steps`] : []),
     ...(s?.kind === 'cosine' ? [`cosine to x${s.finalFactor} at step ${s.decaySteps}`] : []),
+    ...((train.codebookLearningRateScale ?? 1) !== 1 ? [`transfer net x${train.codebookLearningRateScale}`] : []),
   ];
   return parts.length > 0 ? `${peak} (${parts.join(', ')})` : peak;
 }

@@ -6,6 +6,8 @@ export interface NamedAdamOptions {
   beta1: number;
   beta2: number;
   epsilon: number;
+  /** Multipliers of the learning rate, by variable name (absent: 1), e.g. a codebook source that should move slower. */
+  learningRateScale?: Record<string, number>;
 }
 
 /**
@@ -38,8 +40,7 @@ export class NamedAdam {
    * `learningRate` overrides the options' for this update (a schedule).
    */
   apply(grads: Record<string, tf.Tensor | undefined>, learningRate = this.options.learningRate): void {
-    const { beta1, beta2, epsilon } = this.options;
-    const attrs = { ...this.options, learningRate };
+    const { beta1, beta2, epsilon, learningRateScale } = this.options;
     tf.tidy(() => {
       this.t.assign(tf.add(this.t, 1));
       const t = this.t;
@@ -49,7 +50,9 @@ export class NamedAdam {
       for (const [name, variable] of Object.entries(this.variables)) {
         const g = grads[name];
         if (g == null) continue;
+        const rate = learningRate * (learningRateScale?.[name] ?? 1);
         if (fused) {
+          const attrs = { beta1, beta2, epsilon, learningRate: rate };
           const [p, m, v] = tf.engine().runKernel(FUSED_KERNELS.adam, { param: variable, m: this.m[name], v: this.v[name], grad: g, c1, c2 }, attrs as never) as tf.Tensor[];
           this.m[name].assign(m);
           this.v[name].assign(v);
@@ -61,7 +64,7 @@ export class NamedAdam {
         this.m[name].assign(m);
         this.v[name].assign(v);
         const step = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), epsilon));
-        variable.assign(tf.sub(variable, tf.mul(step, learningRate)));
+        variable.assign(tf.sub(variable, tf.mul(step, rate)));
       }
     });
   }

@@ -16,6 +16,11 @@ export interface TrainOptions {
   baseLearningRate?: number;
   betas?: [number, number];
   epsilon?: number;
+  /**
+   * Multiplier of the learning rate for the codebook source (the transfer net);
+   * default 1, one rate for every weight as the authors train.
+   */
+  codebookLearningRateScale?: number;
   /** Seeds data order and per-step forward randomness. */
   seed?: number;
   /** Write a checkpoint every this many steps (0 = only at the end). */
@@ -29,9 +34,11 @@ export interface TrainOptions {
   lrSchedule?: Partial<LrSchedule>;
 }
 
-export interface ResolvedTrainOptions extends Required<Omit<TrainOptions, 'loss' | 'lrSchedule'>> {
+export interface ResolvedTrainOptions extends Required<Omit<TrainOptions, 'loss' | 'lrSchedule' | 'codebookLearningRateScale'>> {
   loss: ResolvedLossOptions;
   lrSchedule: LrSchedule;
+  /** Absent in runs recorded before the option: 1. */
+  codebookLearningRateScale?: number;
 }
 
 export const defaultTrainOptions: ResolvedTrainOptions = {
@@ -41,6 +48,7 @@ export const defaultTrainOptions: ResolvedTrainOptions = {
   baseLearningRate: 4.5e-6,
   betas: [0.5, 0.9],
   epsilon: 1e-8,
+  codebookLearningRateScale: 1,
   seed: 0,
   checkpointEvery: 0,
   sampleEvery: 0,
@@ -56,6 +64,7 @@ export const trainOptionsSchema = z.strictObject({
   baseLearningRate: z.number().positive(),
   betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]),
   epsilon: z.number().positive(),
+  codebookLearningRateScale: z.number().positive(),
   seed: z.number().int(),
   checkpointEvery: z.number().int().min(0),
   sampleEvery: z.number().int().min(0),

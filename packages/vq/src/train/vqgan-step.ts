@@ -29,6 +29,11 @@ export interface VqganStepOptions {
   learningRateAt?: (step: number) => number;
   betas?: [number, number];
   epsilon?: number;
+  /**
+   * Multiplier of the learning rate for the codebook source's weights (`transfer.*`);
+   * default 1. Below 1 the derived codebook moves slower than the autoencoder.
+   */
+  codebookLearningRateScale?: number;
   /** Code counts per half, for the usage figure in step reports. */
   kAdj?: number;
   kNoun?: number;
@@ -115,7 +120,10 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
   const genList = Object.values(genVars);
   const lastName = names.get(model.lastLayerWeight()) ?? '';
   if (genVars[lastName] == null) throw new ConfigError('model.lastLayerWeight() is not among model.trainableVariables()');
-  const optG = new NamedAdam(genVars, adamOptions);
+  const scale = options.codebookLearningRateScale ?? 1;
+  if (!(scale > 0 && Number.isFinite(scale))) throw new ConfigError(`codebookLearningRateScale must be a positive number, got ${scale}`);
+  const codebookScale = Object.fromEntries(Object.keys(genVars).filter((n) => n.startsWith('transfer.')).map((n) => [n, scale]));
+  const optG = new NamedAdam(genVars, { ...adamOptions, learningRateScale: codebookScale });
   const discVars = disc != null ? named(disc.trainableVariables(), 'discriminator') : {};
   const optD = disc != null ? new NamedAdam(discVars, adamOptions) : undefined;
 
