@@ -99,14 +99,17 @@ function readConfig(file: string): ReturnType<typeof loadRunConfig> {
   return loadRunConfig(text, file);
 }
 
-/** The transfer net of a 'vqct' run (`--transfer`, `--transfer-hidden`, `--transfer-dropout`, `--transfer-init`); null for the learned codebooks. */
+/** The transfer net of a 'vqct' run (`--transfer`, `--transfer-hidden`, `--transfer-dropout`, `--transfer-init`); null for the learned codebooks, which refuse those flags, `--transfer-lr-scale` and `--prior`. */
 function resolveTransfer(flags: TrainFlags, model: VqModelConfig, seed: number): RunSettings['transfer'] {
-  const kind = flags.transfer ?? 'gcn';
-  for (const [flag, value] of [['--transfer', flags.transfer], ['--transfer-hidden', flags.transferHidden], ['--transfer-lr-scale', flags.transferLrScale], ['--transfer-dropout', flags.transferDropout], ['--transfer-init', flags.transferInit]] as const) {
-    if (model.quantizer !== 'vqct' && value != null) throw new ConfigError(`${flag} ${value} needs --quantizer vqct (the ${model.quantizer} quantizer learns its own codebook)`);
+  if (model.quantizer !== 'vqct') {
+    const why = `needs --quantizer vqct (the ${model.quantizer} quantizer learns its own codebook)`;
+    for (const [flag, value] of [['--transfer', flags.transfer], ['--transfer-hidden', flags.transferHidden], ['--transfer-lr-scale', flags.transferLrScale], ['--transfer-dropout', flags.transferDropout], ['--transfer-init', flags.transferInit]] as const) {
+      if (value != null) throw new ConfigError(`${flag} ${value} ${why}`);
+    }
+    if (flags.prior != null) throw new ConfigError(`--prior ${why}`);
+    return null;
   }
-  if (model.quantizer !== 'vqct' && flags.prior != null) throw new ConfigError(`--prior needs --quantizer vqct (the ${model.quantizer} quantizer learns its own codebook)`);
-  if (model.quantizer !== 'vqct') return null;
+  const kind = flags.transfer ?? 'gcn';
   if (flags.transferHidden != null && flags.transferHidden < 1) throw new ConfigError(`--transfer-hidden must be at least 1, got ${flags.transferHidden}`);
   return {
     kind: kind === 'mlp' ? 'mlp' : 'gcn',
@@ -162,7 +165,7 @@ export function resolveRunSettings(flags: TrainFlags): RunSettings {
     baseLearningRate: flags.lr != null ? flags.lr / (batchSize * base.devices) : base.baseLearningRate,
     steps: flags.steps ?? base.steps,
     seed: flags.seed ?? base.seed,
-    codebookLearningRateScale: flags.transferLrScale ?? base.codebookLearningRateScale ?? 1,
+    codebookLearningRateScale: flags.transferLrScale ?? base.codebookLearningRateScale,
     checkpointEvery: flags.checkpointEvery ?? base.checkpointEvery,
     sampleEvery: flags.sampleEvery ?? base.sampleEvery,
     sampleCount: Math.min(base.sampleCount, batchSize),

@@ -62,7 +62,8 @@ export async function buildTrainingParts(c: TrainingPartsContext): Promise<Train
   const step = keep(createVqganStep({
     model, codebook: net ?? undefined, discriminator, perceptual, loss: train.loss,
     learningRate: learningRate(train), learningRateAt: (at) => learningRateAt(train, at), betas: train.betas, epsilon: train.epsilon,
-    codebookLearningRateScale: train.codebookLearningRateScale ?? 1,
+    // Absent in runs recorded before the option: the step's default, 1.
+    codebookLearningRateScale: train.codebookLearningRateScale,
     kAdj: model.config.kAdj, kNoun: model.config.kNoun, auxiliary: alignment, dataParallel: c.job?.dataParallel,
   }));
   c.out.log(`model: ${c.settings.model.quantizer} quantizer, ${model.parameterCount().toLocaleString('en-US')} parameters, codebook ${model.config.kAdj} + ${model.config.kNoun}, ${describeLearningRate(train)}, batch ${train.batchSize}`);
