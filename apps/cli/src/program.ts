@@ -8,6 +8,7 @@ import { registerDecode } from './commands/decode';
 import { registerReconstruct } from './commands/reconstruct';
 import { registerTokens } from './commands/tokens';
 import { registerEval } from './commands/eval';
+import { registerGround } from './commands/ground';
 import { registerExport } from './commands/export';
 import { registerImport } from './commands/import';
 import { registerTransformer } from './commands/transformer';
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerReconstruct(program);
   registerTokens(program);
   registerEval(program);
+  registerGround(program);
   registerExport(program);
   registerImport(program);
   registerTransformer(program);

@@ -1,4 +1,6 @@
 export { createTransferNet, TransferNet } from './transfer-net';
+export { fitTransferNet } from './fit';
+export type { FitTransferNetOptions, FitTransferNetResult } from './fit';
 export { transferNetToSafetensors, TRANSFER_NET_FORMAT, TRANSFER_NET_FORMAT_VERSION } from './save';
 export type { SavableTransferNet } from './save';
 export { transferNetFromSafetensors } from './load';

@@ -91,13 +91,16 @@ export class TransferNet implements CodebookSourceShape {
   /**
    * The differentiable codebook for one training step, dropout on.
    * Pass `seed` to make the dropout masks reproducible (e.g. the training step);
-   * otherwise the net's own seeded stream is used (see `rngState()`).
+   * otherwise the net's own seeded stream is used (see `rngState()`). `dropout: false`
+   * gives the inference codebook, differentiable and owned by the caller (to fit the
+   * net to targets, `fitTransferNet`).
    * @returns [K, e], created in the caller's scope: the caller owns it
    * @example
    * const { value, grads } = tf.variableGrads(() => loss(net.trainingCodebook({ seed: step })), net.trainableVariables());
    */
-  trainingCodebook(options: { seed?: number } = {}): tf.Tensor2D {
+  trainingCodebook(options: { seed?: number; dropout?: boolean } = {}): tf.Tensor2D {
     this.assertAlive();
+    if (options.dropout === false) return this.forward(false, 0);
     const seed = options.seed ?? this.dropoutRng.nextUint32();
     check(Number.isFinite(seed), () => `trainingCodebook: seed must be a finite number, got ${seed}`, InputError);
     return this.forward(true, seed);

@@ -62,6 +62,13 @@ export { CaptionRecall, chanceOfHit, rankedCodes } from './metrics/caption-recal
 export type { CaptionRecallResult, HalfRecall, RecallAtN } from './metrics/caption-recall';
 export { captionLexicon, captionWords } from './metrics/caption-words';
 export type { CaptionLexicon, CaptionWords } from './metrics/caption-words';
+export { imageCodeCounts } from './metrics/image-code-counts';
+export type { ImageCodeCounts } from './metrics/image-code-counts';
+export { maximumWeightAssignment } from './grounding/linear-assignment';
+export { WordCodeScores } from './grounding/word-code-scores';
+export type { HalfScores } from './grounding/word-code-scores';
+export { groundWords, groundedCodebook } from './grounding/ground-words';
+export type { WordGrounding } from './grounding/ground-words';
 export { loadRunConfig } from './config-yaml/load-config';
 export type { RunConfig } from './config-yaml/load-config';
 // --- end training

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Command, Option } from 'commander';
-import type { CaptionedBatch, CaptionRecallResult, FeatureExtractor, HalfRecall, PerceptualDistance } from '@vqct/vq';
+import type { CaptionRecallResult, FeatureExtractor, HalfRecall, PerceptualDistance } from '@vqct/vq';
 import { evaluateTokenizer } from '@vqct/vq';
 import { loadInceptionPoolFeatures, loadMobileNetPerceptual } from '@vqct/vq/node';
+import { captionedBatches } from '../captioned-batches';
 import { openDataset } from '../data';
 import { createOutput, type GlobalOptions } from '../output';
 import { createProgress } from '../progress';
-import { readImageRange } from '../read-images';
 import { intOption } from './parse';
 import { openCheckpoint, withCheckpointOptions, type InferenceFlags } from './inference-options';
 
@@ -32,12 +32,6 @@ function mobilenetFeatures(p: ReturnType<typeof loadMobileNetPerceptual>): Featu
       });
     },
   };
-}
-
-/** `caption(i)` of a dataset that has captions (the emoji datasets), else null. */
-function datasetCaptions(ds: object): ((i: number) => string) | null {
-  const c = (ds as { caption?: unknown }).caption;
-  return typeof c === 'function' ? (i: number) => (c as (i: number) => string).call(ds, i) : null;
 }
 
 /** The caption-recall lines of the text report. */
@@ -81,18 +75,9 @@ FID-like values use small pretrained nets (nsfwjs) and are NOT comparable to pub
           features = inc;
         }
         const progress = createProgress(out);
-        const total = ds.size;
-        const captionOf = datasetCaptions(ds);
-        async function* batches(): AsyncGenerator<CaptionedBatch> {
-          for (let start = 0; start < total; start += opts.batchSize) {
-            const { pixels, count, indices } = await readImageRange(ds, start, start + opts.batchSize);
-            progress.update('evaluating', Math.min(total, start + opts.batchSize), total, 'images');
-            if (count === 0) continue;
-            yield { images: tf.tensor4d(pixels, [count, ds.height, ds.width, ds.channels]), captions: indices.map((i) => captionOf?.(i) ?? null) };
-          }
-        }
+        const batches = captionedBatches(ds, opts.batchSize, (done, all) => progress.update('evaluating', done, all, 'images'));
         const t0 = Date.now();
-        const r = await evaluateTokenizer(ck.model, batches(), { kAdj: ck.model.config.kAdj, kNoun: ck.model.config.kNoun, perceptual, features, vocabulary: ck.prior ?? undefined });
+        const r = await evaluateTokenizer(ck.model, batches, { kAdj: ck.model.config.kAdj, kNoun: ck.model.config.kNoun, perceptual, features, vocabulary: ck.prior ?? undefined });
         progress.stop();
         const result = {
           checkpoint: ck.sidecarFile, step: ck.sidecar.step, data: ds.name, images: r.images,

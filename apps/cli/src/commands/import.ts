@@ -1,12 +1,12 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CheckpointError, IoError, Rng } from '@vqct/core';
-import { writeFileAtomic } from '@vqct/core/node';
-import { encodePrior, priorDigest, type Prior } from '@vqct/prior';
+import { priorDigest, type Prior } from '@vqct/prior';
 import { loadPrior } from '@vqct/prior/node';
 import { checkpointFromTorch, decodeTorchCheckpoint, type CheckpointMeta, type TorchCheckpoint } from '@vqct/vq';
 import { loadForInference } from '../checkpoint';
+import { checkCheckpointFolderFree, writeCheckpointFolder } from '../io/checkpoint-folder';
 import { createOutput, type GlobalOptions } from '../output';
 import { RUN_SETTINGS_VERSION } from '../train/settings';
 import { checkInteropFormat } from './torch-format';
@@ -81,25 +81,18 @@ Examples:
     .action(async (file: string, opts: ImportFlags, cmd: Command) => {
       const out = createOutput(cmd.optsWithGlobals<GlobalOptions>());
       checkInteropFormat(opts.format);
-      if (existsSync(join(opts.output, 'last.json')) && opts.force !== true) {
-        throw new IoError('-o: this folder already holds a checkpoint (last.json); pass --force to overwrite it', { file: opts.output });
-      }
+      checkCheckpointFolderFree(opts.output, opts.force);
       const ck = readTorchFile(file);
       const prior = pickPrior(ck, opts.prior, file);
       const built = checkpointFromTorch(ck, freshMeta(ck, prior, file), file);
       if (prior != null && built.sidecar.priorDigest !== priorDigest(prior)) {
         throw new CheckpointError(`metadata vqct_sidecar says prior ${String(built.sidecar.priorDigest).slice(0, 12)}..., the file carries ${priorDigest(prior).slice(0, 12)}...`, { file });
       }
-      mkdirSync(opts.output, { recursive: true });
-      if (prior != null) writeFileAtomic(join(opts.output, 'prior.safetensors'), encodePrior(prior));
-      writeFileAtomic(join(opts.output, built.sidecar.weightsFile), built.weights);
-      writeFileAtomic(join(opts.output, built.sidecar.weightsFile.replace(/\.safetensors$/, '.json')), built.sidecarText);
-      writeFileAtomic(join(opts.output, 'last.json'), built.sidecarText);
+      const checkpoint = writeCheckpointFolder(opts.output, built, prior);
       // Prove it loads: every model and transfer-net tensor present with its shape.
       const { useNodeBackend } = await import('@vqct/backend-node');
       out.log((await useNodeBackend()).line);
       loadForInference(opts.output).dispose();
-      const checkpoint = join(opts.output, 'last.json');
       out.result({ output: opts.output, checkpoint, step: built.sidecar.step, groups: built.sidecar.groups, identical: built.identical, weightsSha256: built.sidecar.weightsSha256, prior: prior != null, ignored: ck.ignored }, () => [
         `${checkpoint}: step ${built.sidecar.step}, ${Object.entries(built.sidecar.groups).map(([g, c]) => `${g} ${c}`).join(', ')}${built.identical ? ' (byte-identical to the exported checkpoint)' : ''}`,
         ...(ck.carriedSidecar != null && !built.identical ? ['  the weights differ from the exported checkpoint; its record (step, metrics, data order) was kept'] : []),

@@ -8,6 +8,7 @@ import { createTransferNet, type TransferNet } from '@vqct/transfer-net';
 import type { ImageDataset, ResolvedCaptionAlignmentOptions, TrainStep, VqModel } from '@vqct/vq';
 import { PatchDiscriminator, createCaptionAlignmentTerm, createVqModel, createVqganStep, learningRate, learningRateAt } from '@vqct/vq';
 import { loadMobileNetPerceptual } from '@vqct/vq/node';
+import { datasetCaptions } from '../captioned-batches';
 import { defaultPrior } from '../default-prior';
 import type { Output } from '../output';
 import type { RunDir } from '../run-dir';
@@ -91,9 +92,9 @@ async function resolvePrior(flags: TrainFlags, out: Output, defaultFile?: string
 
 /** The dataset's `caption(i)` (the emoji datasets); ConfigError for data without captions. */
 function captionsOf(ds: ImageDataset, source: string): (index: number) => string | null {
-  const caption = (ds as { caption?: unknown }).caption;
-  if (typeof caption !== 'function') throw new ConfigError(`--align-weight needs captioned data (emoji); --data ${source} has no captions`);
-  return (i) => (caption as (i: number) => string).call(ds, i);
+  const caption = datasetCaptions(ds);
+  if (caption == null) throw new ConfigError(`--align-weight needs captioned data (emoji); --data ${source} has no captions`);
+  return caption;
 }
 
 /** "alignment: weight 0.1, pool assignment, ..., objective attract, usage x0.05, from step 1000" (defaults of the later options left out). */

@@ -1,5 +1,6 @@
-import { InputError, ShapeError } from '@vqct/core';
+import { InputError } from '@vqct/core';
 import type { CaptionWords } from './caption-words';
+import { imageCodeCounts } from './image-code-counts';
 
 /** Recall at one n, with its chance level. */
 export interface RecallAtN {
@@ -153,19 +154,9 @@ export class CaptionRecall {
 
   /** One image's tokens (positions x perPosition values: k adjective ids, then the noun id) and its caption words. */
   add(tokens: ArrayLike<number>, perPosition: number, words: CaptionWords): void {
-    if (tokens.length % perPosition !== 0) throw new ShapeError(`one image's tokens (${tokens.length} values) are not a whole number of positions of ${perPosition}`);
-    const adj = new Map<number, number>();
-    const noun = new Map<number, number>();
-    const bump = (m: Map<number, number>, id: number, k: number, half: string): void => {
-      if (!(id >= 0 && id < k)) throw new ShapeError(`${half} token ${id} is outside [0, ${k})`);
-      m.set(id, (m.get(id) ?? 0) + 1);
-    };
-    for (let i = 0; i < tokens.length; i += perPosition) {
-      for (let j = 0; j < perPosition - 1; j++) bump(adj, tokens[i + j], this.kAdj, 'adjective');
-      bump(noun, tokens[i + perPosition - 1], this.kNoun, 'noun');
-    }
-    this.adj.add(adj, words.adjectives);
-    this.noun.add(noun, words.nouns);
+    const counts = imageCodeCounts(tokens, perPosition, this.kAdj, this.kNoun);
+    this.adj.add(counts.adjective, words.adjectives);
+    this.noun.add(counts.noun, words.nouns);
   }
 
   result(): CaptionRecallResult {

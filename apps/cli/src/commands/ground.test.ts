@@ -1,0 +1,60 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCheckpointFiles } from '../checkpoint';
+import { runCli, tempDir } from '../testing/run-cli';
+
+const dir = tempDir('vqct-ground-');
+
+// Issue 17: `vqct ground` gives caption words the codes their images use.
+describe('vqct ground', { timeout: 600_000 }, () => {
+  it('moves the words of the shipped emoji-32 onto the codes their images use, keeping the model', async () => {
+    const r = await runCli(['ground', '-c', 'emoji-32', '--data', 'emoji', '--limit', '600', '--hidden', '256', '--steps', '1500', '--lr', '1e-2', '-o', 'g', '--json'], dir);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    const res = JSON.parse(r.stdout);
+    expect(res.images.noun).toBeGreaterThan(0);
+    // The assignment is the best one, so never below the checkpoint's own words.
+    expect(res.score.noun.grounded).toBeGreaterThan(res.score.noun.identity);
+    expect(res.score.adjective.grounded).toBeGreaterThanOrEqual(res.score.adjective.identity);
+    expect(res.fit).toMatchObject({ hiddenDim: 256, steps: 1500, seed: 1 });
+    expect(res.fit.ownNearest).toBeGreaterThan(0);
+    // Held out: the words now describe the images far more often, at the same reconstruction.
+    const { before, after } = res.heldOut;
+    expect(after.noun.at5).toBeGreaterThan(before.noun.at5 + 0.1);
+    expect(after.noun.at5).toBeGreaterThan(3 * after.noun.chance5);
+    expect(Math.abs(after.psnr - before.psnr)).toBeLessThan(0.5);
+
+    // The written checkpoint: the model's weights unchanged, a new (wider) transfer net, the record.
+    const shipped = readCheckpointFiles('emoji-32');
+    const grounded = readCheckpointFiles(join(dir, 'g'));
+    const names = Object.keys(shipped.tensors).filter((n) => n.startsWith('model.'));
+    expect(names.length).toBeGreaterThan(10);
+    for (const n of names) expect(Buffer.from(grounded.tensors[n].data.buffer).equals(Buffer.from(shipped.tensors[n].data.buffer))).toBe(true);
+    expect(grounded.tensors['transfer.gcn.0.weight'].shape).toEqual([shipped.prior!.dim, 256]);
+    const side = grounded.settings as Record<string, never>;
+    expect(side.grounding).toMatchObject({ top: 5, fit: { hiddenDim: 256 } });
+    expect(side.transfer).toMatchObject({ hiddenDim: 256, seed: 1 });
+
+    // Other commands load it.
+    const apple = join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-google/package.json')), 'img', 'google', '64', '1f34e.png');
+    const t = await runCli(['tokens', apple, '-c', 'g', '-o', 'apple.png', '--json'], dir);
+    expect(t.code).toBe(0);
+    expect(JSON.parse(t.stdout).caption).toBe('red apple');
+  });
+
+  it('refuses data without captions, a used folder and a bad --top, writing nothing', async () => {
+    const noCaptions = await runCli(['ground', '-c', 'emoji-32', '--data', 'fashion-mnist', '--limit', '20', '-o', 'none'], dir);
+    expect(noCaptions.code).toBe(1);
+    expect(noCaptions.stderr).toMatch(/--data fashion-mnist has no captions; grounding needs captioned images \(emoji\)/);
+    expect(existsSync(join(dir, 'none', 'last.json'))).toBe(false);
+    const used = await runCli(['ground', '-c', 'emoji-32', '--limit', '20', '-o', 'g'], dir);
+    expect(used.code).toBe(1);
+    expect(used.stderr).toMatch(/already holds a checkpoint \(last\.json\); pass --force/);
+    const top = await runCli(['ground', '-c', 'emoji-32', '--top', '0', '-o', 'top'], dir);
+    expect(top.code).toBe(1);
+    expect(top.stderr).toMatch(/--top must be at least 1, got 0/);
+    expect(readFileSync(join(dir, 'g', 'last.json'), 'utf8')).toMatch(/"grounding"/);
+  });
+});
