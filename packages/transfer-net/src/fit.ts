@@ -1,10 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError, ShapeError } from '@vqct/core';
+import { ridgeSolve } from './ridge';
 import type { TransferNet } from './transfer-net';
 
 export interface FitTransferNetOptions {
-  /** Full-batch Adam steps (default 4000). */
+  /** Full-batch Adam steps over every layer (default 2000; 0: only the closed-form last layer). */
   steps?: number;
+  /**
+   * After the Adam steps, solve the last layer's weight and bias in closed form (minimum-norm
+   * ridge least squares, `ridge` relative to the features' scale): exact for every word the
+   * graph lets the net tell apart (default true).
+   */
+  solveLastLayer?: boolean;
+  /** The closed form's ridge, relative to trace(F Fᵀ) / K (default 1e-10). */
+  ridge?: number;
   /** Peak learning rate, decayed along a cosine to 1% of it (default 3e-3). */
   learningRate?: number;
   /** Called every `every` steps with the step and the mean squared error. */
@@ -19,20 +28,23 @@ export interface FitTransferNetResult {
 }
 
 /**
- * Fits a transfer net's inference codebook (no dropout) to target codes with
- * full-batch Adam on the mean squared error: how a net is made to give given
- * words given codes (issue 17's grounding, `groundedCodebook`). Updates the
- * net's variables in place and invalidates its cached codebook; every
- * intermediate tensor is freed here (the targets stay the caller's).
+ * Fits a transfer net's inference codebook (no dropout) to target codes: full-batch
+ * Adam on the mean squared error, then the last layer in closed form. How a net is
+ * made to give given words given codes (issue 17's grounding, `groundedCodebook`).
+ * Words the net cannot tell apart get the mean of their targets: two words joined
+ * only to each other by an edge of weight 1 have the same row of Â H, so the same
+ * code. Updates the net's variables in place and invalidates its cached codebook;
+ * every intermediate tensor is freed here (the targets stay the caller's).
  *
  * @param targets [K, e], the codes row w of the net must give
  * @example
  * const { mse } = await fitTransferNet(net, tf.tensor2d(targets, [net.numCodes, net.codeDim]));
  */
 export async function fitTransferNet(net: TransferNet, targets: tf.Tensor2D, options: FitTransferNetOptions = {}): Promise<FitTransferNetResult> {
-  const steps = options.steps ?? 4000;
+  const steps = options.steps ?? 2000;
   const peak = options.learningRate ?? 3e-3;
-  if (!Number.isInteger(steps) || steps < 1) throw new InputError(`fitting a transfer net needs a positive whole number of steps, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 0) throw new InputError(`fitting a transfer net needs a whole number of steps >= 0, got ${steps}`);
+  if (steps === 0 && options.solveLastLayer === false) throw new InputError('fitting a transfer net with 0 steps and no closed-form last layer does nothing');
   if (!(peak > 0 && Number.isFinite(peak))) throw new InputError(`fitting a transfer net needs a positive learning rate, got ${peak}`);
   if (targets.shape[0] !== net.numCodes || targets.shape[1] !== net.codeDim) {
     throw new ShapeError(`the targets are [${targets.shape.join(', ')}] but the net gives [${net.numCodes}, ${net.codeDim}]`);
@@ -60,9 +72,31 @@ export async function fitTransferNet(net: TransferNet, targets: tf.Tensor2D, opt
   } finally {
     for (const { m, s } of moments) tf.dispose([m, s]);
   }
+  if (options.solveLastLayer !== false) await solveLastLayer(net, targets, options.ridge ?? 1e-10);
   net.invalidate();
   const mse = tf.tidy(() => tf.mean(tf.square(tf.sub(net.inferenceCodebook(), targets))));
   const result = { steps, mse: (await mse.data())[0] };
   mse.dispose();
   return result;
+}
+
+/** Sets the last layer's weight and bias to the ridge least-squares fit of the targets on `finalFeatures()`. */
+async function solveLastLayer(net: TransferNet, targets: tf.Tensor2D, ridge: number): Promise<void> {
+  const features = net.finalFeatures();
+  const [k, width] = features.shape;
+  const values = await features.data();
+  features.dispose();
+  const f = new Float64Array(k * (width + 1)); // a column of ones for the bias
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < width; j++) f[i * (width + 1) + j] = values[i * width + j];
+    f[i * (width + 1) + width] = 1;
+  }
+  const e = net.codeDim;
+  const theta = ridgeSolve(f, k, width + 1, Float64Array.from(await targets.data()), e, ridge);
+  const variables = net.trainableVariables();
+  const [weight, bias] = variables.slice(-2);
+  tf.tidy(() => {
+    weight.assign(tf.tensor2d(Float32Array.from(theta.subarray(0, width * e)), [width, e]));
+    bias.assign(tf.tensor1d(Float32Array.from(theta.subarray(width * e))));
+  });
 }

@@ -118,6 +118,18 @@ export class TransferNet implements CodebookSourceShape {
     return this.cached;
   }
 
+  /**
+   * What the last layer's weight multiplies, without dropout: Â H for the GCN (H, the
+   * previous layer's output; Â X for one layer), H for the MLP. So the inference codebook
+   * is `finalFeatures() · W + b` with the last layer's W and b, which `fitTransferNet`
+   * solves in closed form.
+   * @returns [K, width of the last layer's input], the caller owns it
+   */
+  finalFeatures(): tf.Tensor2D {
+    this.assertAlive();
+    return this.forward(false, 0, true);
+  }
+
   /** Forgets the cached inference codebook; call after the weights changed (e.g. an optimizer step). */
   invalidate(): void {
     this.cached?.dispose();
@@ -201,11 +213,14 @@ export class TransferNet implements CodebookSourceShape {
     check(!this.disposed, () => 'this transfer net was disposed', InputError);
   }
 
-  private forward(training: boolean, seed: number): tf.Tensor2D {
+  private forward(training: boolean, seed: number, finalFeatures = false): tf.Tensor2D {
     const { activation, dropout } = this.config;
     return tf.tidy(() => {
       let h = this.input;
       for (let l = 0; l < this.layers.length; l++) {
+        if (finalFeatures && l === this.layers.length - 1) {
+          return this.propagation == null || l === 0 ? tf.clone(h) : this.propagation.apply(h);
+        }
         const { weight, bias } = this.layers[l];
         let z: tf.Tensor2D;
         if (this.propagation == null || l === 0) {

@@ -45,8 +45,8 @@ export function registerGround(program: Command): void {
     .option('--limit <n>', 'at most this many images (spread over the set)', intOption('--limit'))
     .option('--top <n>', "how many of an image's most frequent codes a caption word is scored against", intOption('--top'), 5)
     .option('--hidden <n>', 'hidden width of the new transfer net (wide enough to give any word any code)', intOption('--hidden'), 1024)
-    .option('--steps <n>', 'full-batch Adam steps of the fit', intOption('--steps'), 6000)
-    .option('--lr <rate>', 'peak learning rate of the fit (cosine down to 1% of it)', numberOption('--lr'), 3e-3)
+    .option('--steps <n>', 'full-batch Adam steps of the fit, before its last layer is solved in closed form', intOption('--steps'), 2000)
+    .option('--lr <rate>', 'peak learning rate of those steps (cosine down to 1% of it)', numberOption('--lr'), 3e-3)
     .option('--seed <n>', 'seed of the new net', intOption('--seed'), 1)
     .option('--batch-size <n>', 'images encoded at a time', intOption('--batch-size'), 64)
     .option('--no-report', 'skip the held-out comparison (PSNR, SSIM, caption recall before and after)')
@@ -61,7 +61,7 @@ The new checkpoint records what was done in its sidecar (trainConfig.grounding).
 }
 
 async function runGround(opts: GroundFlags, out: ReturnType<typeof createOutput>): Promise<void> {
-  for (const [flag, v] of [['--top', opts.top], ['--hidden', opts.hidden], ['--steps', opts.steps], ['--batch-size', opts.batchSize]] as const) {
+  for (const [flag, v] of [['--top', opts.top], ['--hidden', opts.hidden], ['--batch-size', opts.batchSize]] as const) {
     if (v < 1) throw new UsageError(`${flag} must be at least 1, got ${v}`);
   }
   checkCheckpointFolderFree(opts.output, opts.force);
