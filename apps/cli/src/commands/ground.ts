@@ -60,6 +60,9 @@ The new checkpoint records what was done in its sidecar (trainConfig.grounding).
     .action(async (opts: GroundFlags, cmd: Command) => runGround(opts, createOutput(cmd.optsWithGlobals<GlobalOptions>())));
 }
 
+type OpenedCheckpoint = Awaited<ReturnType<typeof openCheckpoint>>;
+type DataOptions = Omit<Parameters<typeof openDataset>[0], 'source'>;
+
 async function runGround(opts: GroundFlags, out: ReturnType<typeof createOutput>): Promise<void> {
   for (const [flag, v] of [['--top', opts.top], ['--hidden', opts.hidden], ['--batch-size', opts.batchSize]] as const) {
     if (v < 1) throw new UsageError(`${flag} must be at least 1, got ${v}`);
@@ -68,13 +71,9 @@ async function runGround(opts: GroundFlags, out: ReturnType<typeof createOutput>
   const ck = await openCheckpoint(opts, out);
   try {
     if (ck.net == null || ck.prior == null) throw new ConfigError(`only a VQCT checkpoint has words to ground; this one's quantizer is ${ck.model.config.quantizer}`);
-    const data = { size: ck.side, channels: ck.channels, limit: opts.limit, background: opts.background, log: (line: string) => out.log(line) };
-    const train = await openDataset({ ...data, source: opts.data, emojiSplit: 'train' });
-    if (datasetCaptions(train) == null) throw new ConfigError(`--data ${opts.data} has no captions; grounding needs captioned images (emoji)`);
+    const data: DataOptions = { size: ck.side, channels: ck.channels, limit: opts.limit, background: opts.background, log: (line: string) => out.log(line) };
     const progress = createProgress(out);
-    const scores = (await scoreWords(ck.model, captionedBatches(train, opts.batchSize, (d, n) => progress.update('encoding', d, n, 'images')), captionLexicon(ck.prior), opts.top)).result();
-    progress.stop();
-    if (scores.noun.images + scores.adjective.images === 0) throw new ConfigError(`no caption of --data ${opts.data} has a word of this codebook`);
+    const { name, scores } = await scoreTrainingImages(ck, opts, data, progress);
     const grounding = groundWords(scores);
     const fitted = await fitGroundedNet(ck.net, ck.prior, grounding, {
       hiddenDim: opts.hidden, steps: opts.steps, learningRate: opts.lr, seed: opts.seed,
@@ -83,18 +82,15 @@ async function runGround(opts: GroundFlags, out: ReturnType<typeof createOutput>
     progress.stop();
     try {
       const record: GroundingRecord = {
-        from: { checkpoint: ck.sidecarFile, weightsSha256: ck.sidecar.weightsSha256 }, data: train.name, top: opts.top,
+        from: { checkpoint: ck.sidecarFile, weightsSha256: ck.sidecar.weightsSha256 }, data: name, top: opts.top,
         images: { adjective: scores.adjective.images, noun: scores.noun.images }, score: grounding.score,
         fit: { hiddenDim: opts.hidden, steps: opts.steps, learningRate: opts.lr, seed: opts.seed, mse: fitted.mse, ownNearest: fitted.ownNearest },
       };
       const checkpoint = writeCheckpointFolder(opts.output, groundedCheckpoint(ck, fitted.net, record), ck.prior);
       const heldOut = opts.report ? heldOutSource(opts.data) : null;
       const report = heldOut != null ? await compareHeldOut(ck, checkpoint, { ...data, source: heldOut }, opts.batchSize) : null;
-      const k = ck.model.config.kAdj + ck.model.config.kNoun;
       out.result({ checkpoint, ...record, heldOut: report }, () => [
-        `${train.name}: ${scores.noun.images} images with a caption noun, ${scores.adjective.images} with an adjective; words scored against each image's ${opts.top} most frequent codes`,
-        `  nouns: score ${grounding.score.noun.grounded} grounded (${grounding.score.noun.identity} with the checkpoint's words); adjectives: ${grounding.score.adjective.grounded} (${grounding.score.adjective.identity})`,
-        `transfer net re-fit: hidden ${opts.hidden}, ${opts.steps} steps, mse ${fitted.mse.toExponential(2)}; ${fitted.ownNearest}/${k} words nearest their own code`,
+        ...recordLines(record, ck.model.config.kAdj + ck.model.config.kNoun),
         `wrote ${checkpoint}`,
         ...(report != null ? compareLines(report.name, report.images, report.before, report.after) : []),
       ]);
@@ -106,8 +102,28 @@ async function runGround(opts: GroundFlags, out: ReturnType<typeof createOutput>
   }
 }
 
+/** Encodes the training split of --data and scores its caption words against its codes. */
+async function scoreTrainingImages(ck: OpenedCheckpoint, opts: GroundFlags, data: DataOptions, progress: ReturnType<typeof createProgress>) {
+  const train = await openDataset({ ...data, source: opts.data, emojiSplit: 'train' });
+  if (datasetCaptions(train) == null) throw new ConfigError(`--data ${opts.data} has no captions; grounding needs captioned images (emoji)`);
+  const batches = captionedBatches(train, opts.batchSize, (d, n) => progress.update('encoding', d, n, 'images'));
+  const scores = (await scoreWords(ck.model, batches, captionLexicon(ck.prior!), opts.top)).result();
+  progress.stop();
+  if (scores.noun.images + scores.adjective.images === 0) throw new ConfigError(`no caption of --data ${opts.data} has a word of this codebook`);
+  return { name: train.name, scores };
+}
+
+/** The text report of what grounding did. */
+function recordLines(r: GroundingRecord, k: number): string[] {
+  return [
+    `${r.data}: ${r.images.noun} images with a caption noun, ${r.images.adjective} with an adjective; words scored against each image's ${r.top} most frequent codes`,
+    `  nouns: score ${r.score.noun.grounded} grounded (${r.score.noun.identity} with the checkpoint's words); adjectives: ${r.score.adjective.grounded} (${r.score.adjective.identity})`,
+    `transfer net re-fit: hidden ${r.fit.hiddenDim}, ${r.fit.steps} steps + the last layer in closed form, mse ${r.fit.mse.toExponential(2)}; ${r.fit.ownNearest}/${k} words nearest their own code`,
+  ];
+}
+
 /** Figures of the loaded checkpoint and of the written one (loaded back from disk) on the held-out images. */
-async function compareHeldOut(ck: Awaited<ReturnType<typeof openCheckpoint>>, written: string, data: Parameters<typeof openDataset>[0], batchSize: number) {
+async function compareHeldOut(ck: OpenedCheckpoint, written: string, data: Parameters<typeof openDataset>[0], batchSize: number) {
   const ds = await openDataset(data);
   const before = await heldOutFigures(ck.model, ds, ck.prior!, batchSize);
   const grounded = loadForInference(written);
