@@ -20,6 +20,14 @@ export function parseEmojiSource(source: string): { styles: EmojiStyle[]; split:
   return { styles, split };
 }
 
+/** An emoji source with its split set (`emoji:google` -> `emoji:google:train`); null for other sources. */
+export function emojiSplitSource(source: string, split: EmojiSplit): string | null {
+  const emoji = parseEmojiSource(source);
+  if (emoji == null) return null;
+  const styles = emoji.styles.length === EMOJI_STYLES.length ? '' : `:${emoji.styles.join(':')}`;
+  return `emoji${styles}:${split}`;
+}
+
 export interface DataOptions {
   /** `fashion-mnist`, `mnist` or an image folder. */
   source: string;

@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Command, Option } from 'commander';
-import type { CaptionRecallResult, FeatureExtractor, HalfRecall, PerceptualDistance } from '@vqct/vq';
+import type { CaptionRecallResult, FeatureExtractor, HalfRecall, PerceptualDistance, TrainableTokenizer } from '@vqct/vq';
 import { evaluateTokenizer } from '@vqct/vq';
 import { loadInceptionPoolFeatures, loadMobileNetPerceptual } from '@vqct/vq/node';
+import { ConfigError } from '@vqct/core';
+import { loadPrior } from '@vqct/prior/node';
 import { captionedBatches } from '../captioned-batches';
+import { fitWordTable, withWordTable } from '../ground/word-table';
 import { openDataset } from '../data';
 import { createOutput, type GlobalOptions } from '../output';
 import { createProgress } from '../progress';
@@ -17,6 +20,7 @@ interface EvalFlags extends InferenceFlags {
   perceptual: boolean;
   fid: 'mobilenet' | 'inception' | 'none';
   background?: string;
+  wordTable?: boolean;
 }
 
 /** Pooled MobileNetV2 features (block_12_add, 96-d): a cheap FID-like feature space for small images. */
@@ -52,6 +56,7 @@ export function registerEval(program: Command): void {
     .option('--limit <n>', 'evaluate at most n images', intOption('--limit'), 500)
     .option('--batch-size <n>', 'images per batch', intOption('--batch-size'), 16)
     .option('--no-perceptual', 'skip the perceptual distance')
+    .option('--word-table', "caption recall with every code labelled by the best one-to-one word table, fit on the emoji training split (any quantizer; a learned VQ needs --prior for the words)")
     .addOption(new Option('--fid <features>', 'features of the FID-like score (inception is slow on CPU)').choices(['mobilenet', 'inception', 'none']).default('mobilenet')), false)
     .addHelpText('after', `
 Examples:
@@ -75,9 +80,17 @@ FID-like values use small pretrained nets (nsfwjs) and are NOT comparable to pub
           features = inc;
         }
         const progress = createProgress(out);
+        const vocabulary = ck.prior ?? (opts.wordTable && opts.prior != null ? loadPrior(opts.prior) : null);
+        let model: Pick<TrainableTokenizer, 'forward'> = ck.model;
+        if (opts.wordTable) {
+          if (vocabulary == null) throw new ConfigError('--word-table: this checkpoint has no words; pass --prior with the words to label its codes');
+          const table = withWordTable(ck.model, await fitWordTable(ck.model, vocabulary, opts.data, { size: ck.side, channels: ck.channels, background: opts.background }, opts.batchSize));
+          frees.push(table);
+          model = table;
+        }
         const batches = captionedBatches(ds, opts.batchSize, (done, all) => progress.update('evaluating', done, all, 'images'));
         const t0 = Date.now();
-        const r = await evaluateTokenizer(ck.model, batches, { kAdj: ck.model.config.kAdj, kNoun: ck.model.config.kNoun, perceptual, features, vocabulary: ck.prior ?? undefined });
+        const r = await evaluateTokenizer(model, batches, { kAdj: ck.model.config.kAdj, kNoun: ck.model.config.kNoun, perceptual, features, vocabulary: vocabulary ?? undefined });
         progress.stop();
         const result = {
           checkpoint: ck.sidecarFile, step: ck.sidecar.step, data: ds.name, images: r.images,
@@ -86,6 +99,7 @@ FID-like values use small pretrained nets (nsfwjs) and are NOT comparable to pub
           fidLike: r.fidLike ?? null,
           usage: r.usage,
           captionRecall: r.captionRecall ?? null,
+          wordTable: opts.wordTable === true,
           seconds: (Date.now() - t0) / 1000,
         };
         const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;

@@ -44,6 +44,23 @@ describe('vqct ground', { timeout: 600_000 }, () => {
     expect(JSON.parse(t.stdout).caption).toBe('red apple');
   });
 
+  it('vqct eval --word-table labels the codes with the best word table, for any checkpoint', async () => {
+    const common = ['eval', '-c', 'emoji-32', '--data', 'emoji:heldout', '--limit', '120', '--no-perceptual', '--fid', 'none', '--json'];
+    const plain = await runCli(common, dir);
+    const table = await runCli([...common, '--word-table'], dir);
+    expect(table.stderr).not.toMatch(/internal error/);
+    expect(table.code).toBe(0);
+    const [p, t] = [JSON.parse(plain.stdout), JSON.parse(table.stdout)];
+    expect(t.wordTable).toBe(true);
+    expect(t.psnr).toBe(p.psnr); // the reconstructions are the model's own
+    const at5 = (r: { captionRecall: { noun: { at: Array<{ recall: number; chance: number }> } } }) => r.captionRecall.noun.at[1];
+    expect(at5(t).chance).toBeCloseTo(at5(p).chance, 12); // same token counts, only the words move
+    expect(at5(t).recall).toBeGreaterThan(at5(p).recall + 0.1);
+    const bad = await runCli(['eval', '-c', 'emoji-32', '--data', 'fashion-mnist', '--limit', '10', '--no-perceptual', '--fid', 'none', '--word-table'], dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--word-table needs captioned emoji data .*--data fashion-mnist is not emoji/);
+  });
+
   it('refuses data without captions, a used folder and a bad --top, writing nothing', async () => {
     const noCaptions = await runCli(['ground', '-c', 'emoji-32', '--data', 'fashion-mnist', '--limit', '20', '-o', 'none'], dir);
     expect(noCaptions.code).toBe(1);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '@vqct/core';
 import { captionLexicon, groundWords } from '@vqct/vq';
 import { captionedBatches, datasetCaptions } from '../captioned-batches';
-import { openDataset, parseEmojiSource } from '../data';
+import { emojiSplitSource, openDataset, parseEmojiSource } from '../data';
 import { type GroundingRecord, groundedCheckpoint } from '../ground/grounded-checkpoint';
 import { fitGroundedNet } from '../ground/grounded-net';
 import { compareLines, heldOutFigures } from '../ground/held-out-report';
@@ -31,8 +31,7 @@ interface GroundFlags extends InferenceFlags {
 
 /** The held-out split of `--data` for the report: emoji sources that name no split; null otherwise. */
 function heldOutSource(data: string): string | null {
-  const emoji = parseEmojiSource(data);
-  return emoji != null && emoji.split == null ? `${data}:heldout` : null;
+  return parseEmojiSource(data)?.split == null ? emojiSplitSource(data, 'heldout') : null;
 }
 
 /** `vqct ground`: caption words -> the codes their images use, by re-fitting the transfer net (issue 17). */
