@@ -18,7 +18,11 @@ export interface ModelCard {
   data: { source: string; heldOut: string; attribution: string[] };
   training: { steps: number; minutes: number; commands: string[]; objective: string };
   /** Measured on the held-out emoji (never trained on, in any style). */
-  heldOut: { images: number; psnr: number; ssim: number; usage: { adjective: number; noun: number } };
+  heldOut: {
+    images: number; psnr: number; ssim: number; usage: { adjective: number; noun: number };
+    /** Caption recall@5 of a grounded model's words (issue 17), with its chance level; absent on older cards. */
+    captionRecall?: { nounAt5: number; nounChanceAt5: number; nounAt5BeyondTheCommonWords: number; adjectiveAt5: number; adjectiveChanceAt5: number };
+  };
   /** sha256 of each file, checked on load. */
   sha256: Record<string, string>;
 }
