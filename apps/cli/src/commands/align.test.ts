@@ -47,6 +47,8 @@ describe('words that are right', { timeout: 600_000 }, () => {
     expect(r.stderr).toMatch(/alignment: weight 0\.1, .*, objective attract, usage x0\.2, from step 1/);
     const shipped = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@vqct/models/weights/emoji-32/emoji-32.json'), 'utf8'));
     expect(side.trainConfig.init.step).toBe(shipped.step);
+    // The run's transfer net is as wide as the checkpoint's (a grounded model's is wider than the preset's).
+    expect(side.trainConfig.transfer.hiddenDim).toBe(shipped.trainConfig.transfer.hiddenDim);
     const metrics = readFileSync(join(dir, 'aligned', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(metrics.map((m) => m.step)).toEqual([1, 2, 3]);
     // --align-start 1: the first step (step 0, reported as 1) trains without the term.

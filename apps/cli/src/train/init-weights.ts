@@ -15,6 +15,20 @@ export function readInitCheckpoint(path: string): InitCheckpoint {
 }
 
 /**
+ * The hidden width of an `--init` checkpoint's transfer net, read from its saved weights
+ * (`transfer.<kind>.0.weight` [in, hidden] of a net with more than one layer); null
+ * without one. A run started from it builds its net this wide unless --transfer-hidden
+ * says otherwise (a grounded model's net is wider than the preset's).
+ */
+export function initTransferHidden(init: InitCheckpoint): number | null {
+  for (const kind of ['gcn', 'mlp']) {
+    const first = init.tensors[`transfer.${kind}.0.weight`];
+    if (first != null && init.tensors[`transfer.${kind}.1.weight`] != null) return first.shape[1];
+  }
+  return null;
+}
+
+/**
  * Copies an `--init` checkpoint's model and transfer-net weights into a new
  * run's (the optimizer, the discriminator and the step start afresh). The
  * run's prior must be the checkpoint's: its codes are the rows of that prior.

@@ -6,7 +6,7 @@ import type { LaunchEnv } from '@vqct/backend-torch';
 import { parseCheckpointSidecar } from '@vqct/vq';
 import type { Output } from '../output';
 import { RunDir } from '../run-dir';
-import { readInitCheckpoint, type InitCheckpoint } from './init-weights';
+import { initTransferHidden, readInitCheckpoint, type InitCheckpoint } from './init-weights';
 import type { RunSettings, TrainFlags } from './settings';
 import { resolveRunSettings } from './settings';
 
@@ -34,6 +34,8 @@ export function startRun(flags: TrainFlags, options: { out: string; resume?: boo
   const run = !primary ? scratchRun(env) : resumed?.source ?? RunDir.create(options.out);
   const init = resumed == null && flags.init != null ? readInitCheckpoint(flags.init) : null;
   if (init != null) settings.init = { checkpoint: init.sidecarFile, step: init.sidecar.step };
+  const initHidden = init != null && settings.transfer != null && flags.transferHidden == null ? initTransferHidden(init) : null;
+  if (initHidden != null) settings.transfer!.hiddenDim = initHidden;
   return { run, settings, resumeFrom: resumed?.source.checkpoints ?? null, init };
 }
 
