@@ -4,6 +4,7 @@ import type { CaptionRecallResult, FeatureExtractor, HalfRecall, PerceptualDista
 import { evaluateTokenizer } from '@vqct/vq';
 import { loadInceptionPoolFeatures, loadMobileNetPerceptual } from '@vqct/vq/node';
 import { ConfigError } from '@vqct/core';
+import type { Prior } from '@vqct/prior';
 import { loadPrior } from '@vqct/prior/node';
 import { captionedBatches } from '../captioned-batches';
 import { fitWordTable, withWordTable } from '../ground/word-table';
@@ -46,6 +47,16 @@ export function recallLines(r: CaptionRecallResult): string[] {
   return ['  caption recall (a caption word among the image\'s n most frequent codes):', half('  nouns     ', r.noun), half('  adjectives', r.adjective)];
 }
 
+/** What eval measures: the checkpoint, or with --word-table its codes labelled by the best word table (pushed onto `frees`). */
+async function measuredModel(ck: Awaited<ReturnType<typeof openCheckpoint>>, opts: EvalFlags, frees: Array<{ dispose(): void }>): Promise<{ model: Pick<TrainableTokenizer, 'forward'>; vocabulary: Prior | null }> {
+  const vocabulary = ck.prior ?? (opts.wordTable && opts.prior != null ? loadPrior(opts.prior) : null);
+  if (!opts.wordTable) return { model: ck.model, vocabulary };
+  if (vocabulary == null) throw new ConfigError('--word-table: this checkpoint has no words; pass --prior with the words to label its codes');
+  const table = withWordTable(ck.model, await fitWordTable(ck.model, vocabulary, opts.data, { size: ck.side, channels: ck.channels, background: opts.background }, opts.batchSize));
+  frees.push(table);
+  return { model: table, vocabulary };
+}
+
 /** `vqct eval`: reconstruction quality and codebook use over a dataset. */
 export function registerEval(program: Command): void {
   withCheckpointOptions(program
@@ -80,14 +91,7 @@ FID-like values use small pretrained nets (nsfwjs) and are NOT comparable to pub
           features = inc;
         }
         const progress = createProgress(out);
-        const vocabulary = ck.prior ?? (opts.wordTable && opts.prior != null ? loadPrior(opts.prior) : null);
-        let model: Pick<TrainableTokenizer, 'forward'> = ck.model;
-        if (opts.wordTable) {
-          if (vocabulary == null) throw new ConfigError('--word-table: this checkpoint has no words; pass --prior with the words to label its codes');
-          const table = withWordTable(ck.model, await fitWordTable(ck.model, vocabulary, opts.data, { size: ck.side, channels: ck.channels, background: opts.background }, opts.batchSize));
-          frees.push(table);
-          model = table;
-        }
+        const { model, vocabulary } = await measuredModel(ck, opts, frees);
         const batches = captionedBatches(ds, opts.batchSize, (done, all) => progress.update('evaluating', done, all, 'images'));
         const t0 = Date.now();
         const r = await evaluateTokenizer(model, batches, { kAdj: ck.model.config.kAdj, kNoun: ck.model.config.kNoun, perceptual, features, vocabulary: vocabulary ?? undefined });
