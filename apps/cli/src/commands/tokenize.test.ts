@@ -116,7 +116,7 @@ describe('vqct eval', { timeout: 900_000 }, () => {
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     const res = JSON.parse(r.stdout);
-    expect(Object.keys(res).sort()).toEqual(['captionRecall', 'checkpoint', 'data', 'fidLike', 'images', 'perceptual', 'psnr', 'seconds', 'ssim', 'step', 'usage']);
+    expect(Object.keys(res).sort()).toEqual(['captionRecall', 'checkpoint', 'data', 'fidLike', 'images', 'perceptual', 'psnr', 'seconds', 'ssim', 'step', 'usage', 'wordTable']);
     expect(res.captionRecall).toBeNull(); // fashion-mnist images carry no captions
     expect(res.images).toBe(16);
     expect(res.psnr).toBeGreaterThan(0);
