@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { CheckpointError, IoError, Rng } from '@vqct/core';
 import { priorDigest, type Prior } from '@vqct/prior';
 import { loadPrior } from '@vqct/prior/node';
-import { checkpointFromTorch, decodeTorchCheckpoint, type CheckpointMeta, type TorchCheckpoint } from '@vqct/vq';
+import { checkpointFromTorch, decodeTorchCheckpoint, stepWeightsFile, type CheckpointMeta, type TorchCheckpoint } from '@vqct/vq';
 import { loadForInference } from '../checkpoint';
 import { checkCheckpointFolderFree, writeCheckpointFolder } from '../io/checkpoint-folder';
 import { createOutput, type GlobalOptions } from '../output';
@@ -46,7 +46,7 @@ function freshMeta(ck: TorchCheckpoint, prior: Prior | null, file: string): Chec
   const transfer = ck.transfer == null ? null : Object.fromEntries(Object.entries(ck.transfer).filter(([k]) => TRANSFER_KEYS.includes(k)));
   const digest = prior != null ? priorDigest(prior) : null;
   return {
-    weightsFile: 'step-00000000.safetensors',
+    weightsFile: stepWeightsFile(0),
     modelConfig: ck.modelConfig,
     trainConfig: {
       version: RUN_SETTINGS_VERSION,

@@ -4,8 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '@vqct/core/node';
 import { PRETRAINED_MODELS, pretrainedFiles, type ModelCard, type PretrainedName } from '@vqct/models';
 import { pretrainedDir } from '@vqct/models/node';
-import { evaluateTokenizer, sampleGrid, tokenWords, type CaptionedBatch } from '@vqct/vq';
+import { evaluateTokenizer, sampleGrid, tokenWords } from '@vqct/vq';
 import { loadEmojiDataset } from '@vqct/vq/node';
+import { captionedBatches } from '../captioned-batches';
 import { loadForInference } from '../checkpoint';
 import { toRawImage, writePng } from '../io/images';
 import type { Output } from '../output';
@@ -73,13 +74,7 @@ export async function showPretrained(o: { dir: string; name?: string; limit?: nu
     const words = tokenWords((await t.array()) as number[][][][], ck.prior!)[0];
     writeFileAtomic(files.tokenMap, await tokenOverlayPng(toRawImage(await x.data(), held.height, held.width, held.channels), words, 96));
     tf.dispose([x, t]);
-    async function* batches(): AsyncGenerator<CaptionedBatch> {
-      for (let s = 0; s < held.size; s += 32) {
-        const n = Math.min(32, held.size - s);
-        yield { images: await batch(s, n), captions: Array.from({ length: n }, (_, i) => held.caption(s + i)) };
-      }
-    }
-    const r = await evaluateTokenizer(ck.model, batches(), { kAdj: ck.model.config.kAdj, kNoun: ck.model.config.kNoun, vocabulary: ck.prior ?? undefined });
+    const r = await evaluateTokenizer(ck.model, captionedBatches(held, 32), { kAdj: ck.model.config.kAdj, kNoun: ck.model.config.kNoun, vocabulary: ck.prior ?? undefined });
     const at5 = r.captionRecall?.noun.at.find((a) => a.n === 5);
     out.log(`demo: the shipped ${name} on ${r.images} held-out emoji in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     return {

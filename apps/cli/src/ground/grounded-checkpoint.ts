@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { TransferNet } from '@vqct/transfer-net';
 import type { CheckpointSidecar } from '@vqct/vq';
-import { encodeCheckpoint } from '@vqct/vq';
+import { encodeCheckpoint, stepWeightsFile } from '@vqct/vq';
 import type { LoadedCheckpoint } from '../checkpoint';
 
 /** What `vqct ground` did, kept in the new checkpoint's trainConfig.grounding. */
@@ -28,7 +28,7 @@ export function groundedCheckpoint(ck: LoadedCheckpoint, net: TransferNet, recor
   const settings = ck.settings as Record<string, unknown> & { transfer?: Record<string, unknown>; prior?: Record<string, unknown> | null };
   return encodeCheckpoint(variables, {
     ...meta,
-    weightsFile: `step-${String(ck.sidecar.step).padStart(8, '0')}.safetensors`,
+    weightsFile: stepWeightsFile(ck.sidecar.step),
     trainConfig: {
       ...settings,
       transfer: { ...settings.transfer, hiddenDim: net.config.hiddenDim, seed: net.config.seed },

@@ -1,5 +1,5 @@
 import type { CaptionedBatch, CaptionLexicon, VqModel } from '@vqct/vq';
-import { WordCodeScores, captionWords } from '@vqct/vq';
+import { WordCodeScores, addCaptionedImages } from '@vqct/vq';
 
 /**
  * Encodes every captioned image and scores each caption word against the
@@ -14,10 +14,7 @@ export async function scoreWords(model: VqModel, batches: AsyncIterable<Captione
       const data = (await tokens.data()) as Int32Array;
       const perPosition = tokens.shape[tokens.shape.length - 1];
       tokens.dispose();
-      const per = data.length / b.captions.length;
-      b.captions.forEach((caption, i) => {
-        if (caption != null) scores.add(data.subarray(i * per, (i + 1) * per), perPosition, captionWords(caption, lexicon));
-      });
+      addCaptionedImages(scores, data, perPosition, b.captions, lexicon);
     } finally {
       b.images.dispose();
     }

@@ -2,6 +2,15 @@ import { z } from 'zod';
 
 export const CHECKPOINT_FORMAT_VERSION = 1;
 
+/**
+ * The weights file of the checkpoint at `step` (its sidecar is the same name in .json).
+ * @example
+ * stepWeightsFile(1200); // 'step-00001200.safetensors'
+ */
+export function stepWeightsFile(step: number): string {
+  return `step-${String(step).padStart(8, '0')}.safetensors`;
+}
+
 /** The JSON sidecar written next to a checkpoint's .safetensors. */
 export interface CheckpointSidecar {
   formatVersion: number;

@@ -48,3 +48,27 @@ export function captionWords(caption: string, lexicon: CaptionLexicon): CaptionW
   }
   return { adjectives, nouns };
 }
+
+/** What takes one image's tokens with its caption words: `CaptionRecall`, `WordCodeScores`. */
+export interface CaptionedTokenSink {
+  add(tokens: ArrayLike<number>, perPosition: number, words: CaptionWords): void;
+}
+
+/**
+ * Adds each captioned image of a batch to `sink`: the batch's tokens split per
+ * image (`captions.length` of them, in order), each with its caption's words;
+ * images without a caption (null) are left out. Returns how many were added.
+ *
+ * @example
+ * addCaptionedImages(recall, await tokens.data(), 3, ['red apple', null], lexicon); // 1
+ */
+export function addCaptionedImages(sink: CaptionedTokenSink, tokens: ArrayLike<number> & { subarray(begin: number, end: number): ArrayLike<number> }, perPosition: number, captions: ReadonlyArray<string | null>, lexicon: CaptionLexicon): number {
+  const per = tokens.length / captions.length;
+  let n = 0;
+  captions.forEach((caption, i) => {
+    if (caption == null) return;
+    sink.add(tokens.subarray(i * per, (i + 1) * per), perPosition, captionWords(caption, lexicon));
+    n += 1;
+  });
+  return n;
+}

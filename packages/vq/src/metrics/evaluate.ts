@@ -4,7 +4,7 @@ import type { PerceptualDistance } from '../losses/reconstruction';
 import type { TokenVocabulary } from '../tokens/token-words';
 import type { TrainableTokenizer } from '../train/types';
 import { CaptionRecall, type CaptionRecallResult } from './caption-recall';
-import { captionLexicon, captionWords, type CaptionLexicon } from './caption-words';
+import { addCaptionedImages, captionLexicon } from './caption-words';
 import type { HalfUsage } from './codebook-usage';
 import { CodebookUsage } from './codebook-usage';
 import { frechetDistance } from './frechet';
@@ -94,7 +94,7 @@ export async function evaluateTokenizer(
       const tokenData = (await out.tokens.data()) as Int32Array;
       const perPosition = out.tokens.shape[out.tokens.shape.length - 1];
       usage.add(tokenData, perPosition);
-      if (lexicon != null && captions != null) captioned += addRecall(recall, tokenData, perPosition, captions, lexicon);
+      if (lexicon != null && captions != null) captioned += addCaptionedImages(recall, tokenData, perPosition, captions, lexicon);
       for (const v of await out.psnr.data()) psnrSum += v;
       for (const v of await out.ssim.data()) ssimSum += v;
       percSum += (await out.perc.data())[0];
@@ -118,16 +118,4 @@ export async function evaluateTokenizer(
     result.fidLike = { name: `fid-like/${options.features.name} (not comparable to published FID)`, value: frechetDistance(real, fake, options.features.dim) };
   }
   return result;
-}
-
-/** Adds each captioned image of a batch to `recall`; returns how many had a caption. */
-function addRecall(recall: CaptionRecall, tokens: Int32Array, perPosition: number, captions: ReadonlyArray<string | null>, lexicon: CaptionLexicon): number {
-  const per = tokens.length / captions.length;
-  let n = 0;
-  captions.forEach((caption, i) => {
-    if (caption == null) return;
-    recall.add(tokens.subarray(i * per, (i + 1) * per), perPosition, captionWords(caption, lexicon));
-    n += 1;
-  });
-  return n;
 }

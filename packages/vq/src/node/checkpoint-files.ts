@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CheckpointExpectations, CheckpointMeta } from '../checkpoint/codec';
 import { decodeCheckpoint, encodeCheckpoint, parseCheckpointSidecar, restoreVariables } from '../checkpoint/codec';
-import type { CheckpointSidecar } from '../checkpoint/sidecar';
+import { stepWeightsFile, type CheckpointSidecar } from '../checkpoint/sidecar';
 
 /** The sidecar that always names the newest complete checkpoint in a folder. */
 export const LAST_CHECKPOINT = 'last.json';
@@ -26,7 +26,7 @@ export function saveCheckpoint(
   meta: Omit<CheckpointMeta, 'weightsFile'>,
   options: { keep?: number; keepEvery?: number } = {},
 ): CheckpointSidecar {
-  const weightsFile = `step-${String(meta.step).padStart(8, '0')}.safetensors`;
+  const weightsFile = stepWeightsFile(meta.step);
   const { weights, sidecar, sidecarText } = encodeCheckpoint(variables, { ...meta, weightsFile });
   writeFileAtomic(join(dir, weightsFile), weights);
   writeFileAtomic(join(dir, weightsFile.replace(/\.safetensors$/, '.json')), sidecarText);
