@@ -49,6 +49,8 @@ export { priorToTorch, priorFromTorch } from './checkpoint/torch-prior';
 export { BatchLoader, epochOrder, batchIndices } from './data/batch-loader';
 export type { Shard } from './data/batch-loader';
 export { ArrayImageDataset } from './data/array-dataset';
+export { augmentedDataset, augmentVariants, applyVariant, describeAugment, parseAugment, NO_AUGMENT } from './data/augment';
+export type { AugmentOptions } from './data/augment';
 export type { ImageDataset, DataOrderState } from './data/types';
 export { psnr } from './metrics/psnr';
 export { ssim } from './metrics/ssim';

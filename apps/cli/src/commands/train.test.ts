@@ -129,7 +129,7 @@ describe('vqct train', { timeout: 900_000 }, () => {
       [['--prior', 'nope.safetensors'], /nope\.safetensors: no such file/],
       [['--quantizer', 'vq', '--transfer', 'mlp'], /--transfer mlp needs --quantizer vqct/],
       [['--transfer-dropout', '1'], /--transfer-dropout expects a rate in \[0, 1\), got "1"/],
-      [['--transfer-lr-scale', '0'], /--transfer-lr-scale expects a positive number, got "0"/],
+      [['--transfer-lr-scale', '-1'], /--transfer-lr-scale expects a number >= 0, got "-1"/],
       [['--transfer-init', 'he'], /argument 'he' is invalid\. Allowed choices are glorot, torch-linear/],
       [['--steps', 'ten'], /--steps expects a non-negative integer, got "ten"/],
       [['--lr-final', '2'], /--lr-final expects a factor in \[0, 1\], got "2"/],

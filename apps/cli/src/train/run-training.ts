@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { ConfigError } from '@vqct/core';
 import type { LaunchEnv } from '@vqct/backend-torch';
 import type { ImageDataset, TrainerState } from '@vqct/vq';
-import { resolveLrSchedule, syncFromRankZero } from '@vqct/vq';
+import { augmentedDataset, resolveLrSchedule, syncFromRankZero } from '@vqct/vq';
 import { restoreCheckpoint } from '@vqct/vq/node';
 import { stringify as toYaml } from 'yaml';
 import { openDataset } from '../data';
@@ -90,14 +90,16 @@ async function joinJob(env: LaunchEnv, backend: string, settings: RunSettings, o
   return job;
 }
 
-/** Opens the run's data; `--epochs` becomes steps, and a new run fixes where its lr decay ends. */
+/** Opens the run's data (with its variants under --augment); `--epochs` (passes over the images themselves) becomes steps, and a new run fixes where its lr decay ends. */
 async function openRunData(settings: RunSettings, workers: number, resuming: boolean, out: Output): Promise<ImageDataset> {
-  const ds: ImageDataset = await openDataset({
+  const opened: ImageDataset = await openDataset({
     source: settings.data.source, size: settings.model.resolution, channels: settings.model.inChannels === 1 ? 1 : 3, limit: settings.data.limit,
     background: settings.data.background, emojiSplit: 'train', log: (line) => out.log(line),
   });
-  out.log(`data: ${ds.name}, ${ds.size} images of ${ds.height}x${ds.width}x${ds.channels}`);
-  if (settings.epochs != null) settings.train = { ...settings.train, steps: Math.ceil((settings.epochs * ds.size) / (settings.train.batchSize * workers)) };
+  const augment = settings.data.augment;
+  const ds = augment != null ? augmentedDataset(opened, augment) : opened;
+  out.log(`data: ${ds.name}, ${ds.size} images of ${ds.height}x${ds.width}x${ds.channels}${ds !== opened ? ` (${ds.size / opened.size} variants of each of ${opened.size})` : ''}`);
+  if (settings.epochs != null) settings.train = { ...settings.train, steps: Math.ceil((settings.epochs * opened.size) / (settings.train.batchSize * workers)) };
   // A new run fixes where its lr decay ends (its steps now), so a later resume with a larger --steps keeps the curve.
   if (!resuming) settings.train = { ...settings.train, lrSchedule: resolveLrSchedule(settings.train.lrSchedule, settings.train.steps) };
   return ds;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, IoError } from '@vqct/core';
 import type { ResolvedTransferNetOptions } from '@vqct/transfer-net';
-import type { AlignmentGradient, AlignmentObjective, AlignmentPool, AlignmentWeighting, CaptionAlignmentOptions, PatchDiscriminatorOptions, ResolvedCaptionAlignmentOptions, ResolvedTrainOptions, VqModelConfig, VqModelOptions, VqModelPresetName } from '@vqct/vq';
-import { learningRate, loadRunConfig, resolveCaptionAlignmentOptions, resolvePatchDiscriminatorOptions, resolveTrainOptions, resolveVqModelConfig } from '@vqct/vq';
+import type { AugmentOptions, AlignmentGradient, AlignmentObjective, AlignmentPool, AlignmentWeighting, CaptionAlignmentOptions, PatchDiscriminatorOptions, ResolvedCaptionAlignmentOptions, ResolvedTrainOptions, VqModelConfig, VqModelOptions, VqModelPresetName } from '@vqct/vq';
+import { learningRate, loadRunConfig, parseAugment, resolveCaptionAlignmentOptions, resolvePatchDiscriminatorOptions, resolveTrainOptions, resolveVqModelConfig } from '@vqct/vq';
 
 export const RUN_SETTINGS_VERSION = 1;
 
@@ -30,6 +30,7 @@ export interface TrainFlags {
   perceptual?: boolean;
   discStart?: number;
   background?: string;
+  augment?: string;
   checkpointEvery?: number;
   keepEvery?: number;
   sampleEvery?: number;
@@ -58,7 +59,8 @@ export interface RunSettings {
   discriminator: Required<PatchDiscriminatorOptions>;
   /** The transfer net (`--transfer`); null for the learned codebooks ('vq', 'ema'). */
   transfer: Omit<ResolvedTransferNetOptions, 'codeDim'> & { codeDim?: number } | null;
-  data: { source: string; limit: number | null; background?: string };
+  /** `augment` absent (older runs) or null: none. */
+  data: { source: string; limit: number | null; background?: string; augment?: AugmentOptions | null };
   /** `file` is relative to the checkpoints folder; null without a prior ('vq', 'ema'). */
   prior: { file: string; digest: string; source: string } | null;
   /** Train with the MobileNetV2 perceptual loss (LPIPS stand-in). */
@@ -193,7 +195,10 @@ export function resolveRunSettings(flags: TrainFlags): RunSettings {
     train,
     discriminator,
     transfer,
-    data: { source: flags.data ?? 'fashion-mnist', limit: flags.limit ?? null, ...(flags.background != null ? { background: flags.background } : {}) },
+    data: {
+      source: flags.data ?? 'fashion-mnist', limit: flags.limit ?? null, ...(flags.background != null ? { background: flags.background } : {}),
+      augment: flags.augment != null ? parseAugment(flags.augment) : null,
+    },
     prior: null,
     perceptual: flags.perceptual ?? presetTraining?.perceptual ?? false,
     epochs: flags.epochs ?? null,

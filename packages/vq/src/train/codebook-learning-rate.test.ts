@@ -50,12 +50,17 @@ describe('codebookLearningRateScale', () => {
     for (const d of plain.transfer) expect(d).toBeGreaterThan(5e-3);
     slow.transfer.forEach((d, i) => expect(d / plain.transfer[i]).toBeCloseTo(0.1, 3));
     slow.model.forEach((d, i) => expect(d).toBeCloseTo(plain.model[i], 7));
+    // 0 holds the codebook fixed (a grounded model's) while the autoencoder trains as before.
+    const held = await oneStep(0);
+    for (const d of held.transfer) expect(d).toBe(0);
+    held.model.forEach((d, i) => expect(d).toBeCloseTo(plain.model[i], 7));
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('refuses a scale that is not a positive number', () => {
+  it('refuses a scale that is negative or not finite', () => {
     const toy = createToyTokenizer(3, 5);
-    expect(() => createVqganStep({ model: toy, learningRate: 1e-2, codebookLearningRateScale: 0 })).toThrow(/codebookLearningRateScale must be a positive number, got 0/);
+    expect(() => createVqganStep({ model: toy, learningRate: 1e-2, codebookLearningRateScale: -1 })).toThrow(/codebookLearningRateScale must be a number >= 0, got -1/);
+    expect(() => createVqganStep({ model: toy, learningRate: 1e-2, codebookLearningRateScale: Number.NaN })).toThrow(/codebookLearningRateScale must be a number >= 0, got NaN/);
     toy.dispose();
   });
 });

@@ -64,7 +64,7 @@ export const trainOptionsSchema = z.strictObject({
   baseLearningRate: z.number().positive(),
   betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]),
   epsilon: z.number().positive(),
-  codebookLearningRateScale: z.number().positive(),
+  codebookLearningRateScale: z.number().min(0),
   seed: z.number().int(),
   checkpointEvery: z.number().int().min(0),
   sampleEvery: z.number().int().min(0),

@@ -31,7 +31,8 @@ export interface VqganStepOptions {
   epsilon?: number;
   /**
    * Multiplier of the learning rate for the codebook source's weights (`transfer.*`);
-   * default 1. Below 1 the derived codebook moves slower than the autoencoder.
+   * default 1. Below 1 the derived codebook moves slower than the autoencoder; 0
+   * holds it fixed (fine-tuning a model whose words were grounded).
    */
   codebookLearningRateScale?: number;
   /** Code counts per half, for the usage figure in step reports. */
@@ -121,7 +122,7 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
   const lastName = names.get(model.lastLayerWeight()) ?? '';
   if (genVars[lastName] == null) throw new ConfigError('model.lastLayerWeight() is not among model.trainableVariables()');
   const scale = options.codebookLearningRateScale ?? 1;
-  if (!(scale > 0 && Number.isFinite(scale))) throw new ConfigError(`codebookLearningRateScale must be a positive number, got ${scale}`);
+  if (!(scale >= 0 && Number.isFinite(scale))) throw new ConfigError(`codebookLearningRateScale must be a number >= 0, got ${scale}`);
   const codebookScale = Object.fromEntries(Object.keys(genVars).filter((n) => n.startsWith('transfer.')).map((n) => [n, scale]));
   const optG = new NamedAdam(genVars, { ...adamOptions, learningRateScale: codebookScale });
   const discVars = disc != null ? named(disc.trainableVariables(), 'discriminator') : {};
