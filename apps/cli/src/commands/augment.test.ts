@@ -19,6 +19,9 @@ describe('vqct train --augment, from a grounded model', { timeout: 600_000 }, ()
     expect(runJson.data.augment).toEqual({ flip: true, shift: 1, channels: false });
     expect(runJson.transfer.dropout).toBe(0);
     expect(runJson.train.codebookLearningRateScale).toBe(0);
+    const shippedSide = JSON.parse(readFileSync(readCheckpointFiles('emoji-32').sidecarFile, 'utf8'));
+    expect(runJson.grounding).toEqual(shippedSide.trainConfig.grounding);
+    expect(JSON.parse(readFileSync(join(dir, 'aug', 'checkpoints', 'last.json'), 'utf8')).trainConfig.grounding).toEqual(shippedSide.trainConfig.grounding);
 
     // The codebook's weights are the shipped ones, bit for bit; the encoder moved.
     const shipped = readCheckpointFiles('emoji-32').tensors;
@@ -39,7 +42,9 @@ describe('vqct train --augment, from a grounded model', { timeout: 600_000 }, ()
     const free = await runCli([...common, '--transfer-lr-scale', '1', '--transfer-dropout', '0.5', '--steps', '1', '--out', 'free'], dir);
     expect(free.code).toBe(0);
     expect(free.stderr).not.toMatch(/codebook stays as it is/);
-    expect(JSON.parse(readFileSync(join(dir, 'free', 'run.json'), 'utf8')).train.codebookLearningRateScale).toBe(1);
+    const freeRun = JSON.parse(readFileSync(join(dir, 'free', 'run.json'), 'utf8'));
+    expect(freeRun.train.codebookLearningRateScale).toBe(1);
+    expect(freeRun.grounding).toBeUndefined(); // the words may move: no grounding is claimed
   });
 
   it('names a bad --augment part and writes no run folder', async () => {

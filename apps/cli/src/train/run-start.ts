@@ -45,11 +45,12 @@ export function startRun(flags: TrainFlags, options: { out: string; resume?: boo
  * its last layer solved in closed form: dropout or Adam steps on it scatter the codes
  * (measured: l1 0.07 -> 0.9 at step 1 with dropout 0.5; usage 3% within 50 steps at
  * lr x1). So an `--init` from one keeps its codebook fixed (dropout 0, transfer lr x0),
- * which also keeps its words where grounding put them, unless the flags say otherwise.
+ * which also keeps its words where grounding put them (the run records the grounding),
+ * unless the flags say otherwise.
  */
 function holdGroundedCodebook(init: InitCheckpoint, flags: TrainFlags, settings: RunSettings, out: Output): void {
-  const grounded = (init.sidecar.trainConfig as { grounding?: unknown } | undefined)?.grounding != null;
-  if (!grounded) return;
+  const grounding = (init.sidecar.trainConfig as Partial<RunSettings> | undefined)?.grounding;
+  if (grounding == null) return;
   const held: string[] = [];
   if (flags.transferDropout == null) {
     settings.transfer!.dropout = 0;
@@ -60,6 +61,8 @@ function holdGroundedCodebook(init: InitCheckpoint, flags: TrainFlags, settings:
     held.push('--transfer-lr-scale 0');
   }
   if (held.length > 0) out.log(`init: ${init.sidecarFile} has grounded words (vqct ground), so its codebook stays as it is: ${held.join(', ')} (set them to train it)`);
+  // A fixed codebook keeps the words where grounding put them: the run's checkpoints say so, and an --init from them holds it too.
+  if (settings.train.codebookLearningRateScale === 0) settings.grounding = grounding;
 }
 
 function resumeRun(flags: TrainFlags, dir: string, out: Output): { source: RunDir; settings: RunSettings } {

@@ -3,6 +3,7 @@ import { ConfigError, IoError } from '@vqct/core';
 import type { ResolvedTransferNetOptions } from '@vqct/transfer-net';
 import type { AugmentOptions, AlignmentGradient, AlignmentObjective, AlignmentPool, AlignmentWeighting, CaptionAlignmentOptions, PatchDiscriminatorOptions, ResolvedCaptionAlignmentOptions, ResolvedTrainOptions, VqModelConfig, VqModelOptions, VqModelPresetName } from '@vqct/vq';
 import { learningRate, loadRunConfig, parseAugment, resolveCaptionAlignmentOptions, resolvePatchDiscriminatorOptions, resolveTrainOptions, resolveVqModelConfig } from '@vqct/vq';
+import type { GroundingRecord } from '../ground/grounded-checkpoint';
 
 export const RUN_SETTINGS_VERSION = 1;
 
@@ -72,6 +73,8 @@ export interface RunSettings {
   alignment?: ResolvedCaptionAlignmentOptions | null;
   /** The checkpoint the weights started from (`--init`); null: a seeded init. */
   init?: { checkpoint: string; step: number } | null;
+  /** The grounded words (`vqct ground`) of an `--init` whose codebook this run keeps fixed; absent otherwise. */
+  grounding?: GroundingRecord;
   /** `--keep-every`: checkpoints at multiples of it survive pruning (0 or absent: only the newest two). */
   keepEvery?: number;
 }
