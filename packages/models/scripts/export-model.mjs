@@ -10,9 +10,6 @@
  *     --minutes 70 --commands commands.txt --description "..." [--out DIR]
  *
  * --out: another folder than weights/<name>/ (a candidate under models-candidates/, not shipped).
- * --grounding-from SIDECAR: a run that started from a grounded checkpoint before runs recorded
- *   it (vqct train --init keeps a grounded codebook fixed): copies that sidecar's
- *   trainConfig.grounding after checking every transfer.* tensor is bit-identical to its.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,20 +18,6 @@ import { encodeSafetensors, sha256Hex } from '@vqct/core';
 import { decodeCheckpoint, parseCheckpointSidecar } from '@vqct/vq';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-/** trainConfig with `grounding` from --grounding-from, when the codebook's weights are that checkpoint's. */
-function groundingCarried(trainConfig, kept) {
-  const i = process.argv.indexOf('--grounding-from');
-  if (i < 0 || trainConfig.grounding != null) return trainConfig;
-  const file = process.argv[i + 1];
-  const from = parseCheckpointSidecar(readFileSync(file, 'utf8'), file);
-  const theirs = decodeCheckpoint(new Uint8Array(readFileSync(join(dirname(file), from.weightsFile))), from);
-  const names = Object.keys(kept).filter((n) => n.startsWith('transfer.'));
-  const same = (a, b) => a != null && a.data.length === b.data.length && a.data.every((x, j) => Object.is(x, b.data[j]));
-  const differ = names.filter((n) => !same(theirs[n], kept[n]));
-  if (names.length === 0 || differ.length > 0) throw new Error(`--grounding-from ${file}: the run's codebook is not that checkpoint's (${differ.join(', ') || 'no transfer.* tensors'})`);
-  return { ...trainConfig, grounding: from.trainConfig.grounding };
-}
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   if (i > 0) return process.argv[i + 1];
@@ -54,7 +37,7 @@ const kept = Object.fromEntries(Object.entries(tensors).filter(([n]) => n.starts
 const groups = {};
 for (const n of Object.keys(kept)) groups[n.split('.')[0]] = (groups[n.split('.')[0]] ?? 0) + 1;
 const weights = encodeSafetensors(kept, { format: 'vqct-checkpoint', step: String(sidecar.step) });
-const settings = groundingCarried(sidecar.trainConfig ?? {}, kept);
+const settings = sidecar.trainConfig ?? {};
 const trainConfig = { ...settings, prior: settings.prior != null ? { ...settings.prior, file: 'prior.safetensors', source: `@vqct/models/weights/${name}/prior.safetensors` } : null };
 const files = { weights: `${name}.safetensors`, sidecar: `${name}.json`, prior: 'prior.safetensors', card: 'card.json' };
 const shipped = {

@@ -14,14 +14,15 @@ describe('vqct train --augment, from a grounded model', { timeout: 600_000 }, ()
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/data: emoji.*\+flip,shift:1, 144 images of 32x32x3 \(18 variants of each of 8\)/);
-    expect(r.stderr).toMatch(/has grounded words \(vqct ground\), so its codebook stays as it is: --transfer-dropout 0, --transfer-lr-scale 0/);
+    expect(r.stderr).toMatch(/the codebook of .*emoji-32\.json was fitted by vqct ground, so it stays as it is: --transfer-dropout 0, --transfer-lr-scale 0 \(set them to train it\); run vqct ground on the result/);
     const runJson = JSON.parse(readFileSync(join(dir, 'aug', 'run.json'), 'utf8'));
     expect(runJson.data.augment).toEqual({ flip: true, shift: 1, channels: false });
     expect(runJson.transfer.dropout).toBe(0);
     expect(runJson.train.codebookLearningRateScale).toBe(0);
-    const shippedSide = JSON.parse(readFileSync(readCheckpointFiles('emoji-32').sidecarFile, 'utf8'));
-    expect(runJson.grounding).toEqual(shippedSide.trainConfig.grounding);
-    expect(JSON.parse(readFileSync(join(dir, 'aug', 'checkpoints', 'last.json'), 'utf8')).trainConfig.grounding).toEqual(shippedSide.trainConfig.grounding);
+    // The codebook's origin is recorded, not the words' grounding (it was for the shipped model's encoder).
+    const shippedSidecar = readCheckpointFiles('emoji-32').sidecarFile;
+    expect(runJson.fixedCodebook).toEqual({ from: shippedSidecar });
+    expect(runJson.grounding).toBeUndefined();
 
     // The codebook's weights are the shipped ones, bit for bit; the encoder moved.
     const shipped = readCheckpointFiles('emoji-32').tensors;
@@ -44,7 +45,13 @@ describe('vqct train --augment, from a grounded model', { timeout: 600_000 }, ()
     expect(free.stderr).not.toMatch(/codebook stays as it is/);
     const freeRun = JSON.parse(readFileSync(join(dir, 'free', 'run.json'), 'utf8'));
     expect(freeRun.train.codebookLearningRateScale).toBe(1);
-    expect(freeRun.grounding).toBeUndefined(); // the words may move: no grounding is claimed
+    expect(freeRun.fixedCodebook).toBeUndefined();
+    // An --init from a run that held the codebook holds it too.
+    const fromRun = common.map((a, i) => (common[i - 1] === '--init' ? join(dir, 'aug') : a));
+    const second = await runCli([...fromRun, '--steps', '1', '--out', 'second'], dir);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/so it stays as it is: --transfer-dropout 0, --transfer-lr-scale 0/);
+    expect(JSON.parse(readFileSync(join(dir, 'second', 'run.json'), 'utf8')).fixedCodebook).toEqual({ from: shippedSidecar });
   });
 
   it('names a bad --augment part and writes no run folder', async () => {

@@ -6,6 +6,7 @@ import type { LaunchEnv } from '@vqct/backend-torch';
 import { parseCheckpointSidecar } from '@vqct/vq';
 import type { Output } from '../output';
 import { RunDir } from '../run-dir';
+import { holdFittedCodebook } from './fitted-codebook';
 import { initTransferHidden, readInitCheckpoint, type InitCheckpoint } from './init-weights';
 import type { RunSettings, TrainFlags } from './settings';
 import { resolveRunSettings } from './settings';
@@ -36,33 +37,8 @@ export function startRun(flags: TrainFlags, options: { out: string; resume?: boo
   if (init != null) settings.init = { checkpoint: init.sidecarFile, step: init.sidecar.step };
   const initHidden = init != null && settings.transfer != null && flags.transferHidden == null ? initTransferHidden(init) : null;
   if (initHidden != null) settings.transfer!.hiddenDim = initHidden;
-  if (init != null && settings.transfer != null) holdGroundedCodebook(init, flags, settings, out);
+  if (init != null && settings.transfer != null) holdFittedCodebook(init, flags, settings, out);
   return { run, settings, resumeFrom: resumed?.source.checkpoints ?? null, init };
-}
-
-/**
- * A grounded checkpoint's transfer net (`vqct ground`) was fitted without dropout and
- * its last layer solved in closed form: dropout or Adam steps on it scatter the codes
- * (measured: l1 0.07 -> 0.9 at step 1 with dropout 0.5; usage 3% within 50 steps at
- * lr x1). So an `--init` from one keeps its codebook fixed (dropout 0, transfer lr x0),
- * which also keeps its words where grounding put them (the run records the grounding),
- * unless the flags say otherwise.
- */
-function holdGroundedCodebook(init: InitCheckpoint, flags: TrainFlags, settings: RunSettings, out: Output): void {
-  const grounding = (init.sidecar.trainConfig as Partial<RunSettings> | undefined)?.grounding;
-  if (grounding == null) return;
-  const held: string[] = [];
-  if (flags.transferDropout == null) {
-    settings.transfer!.dropout = 0;
-    held.push('--transfer-dropout 0');
-  }
-  if (flags.transferLrScale == null) {
-    settings.train = { ...settings.train, codebookLearningRateScale: 0 };
-    held.push('--transfer-lr-scale 0');
-  }
-  if (held.length > 0) out.log(`init: ${init.sidecarFile} has grounded words (vqct ground), so its codebook stays as it is: ${held.join(', ')} (set them to train it)`);
-  // A fixed codebook keeps the words where grounding put them: the run's checkpoints say so, and an --init from them holds it too.
-  if (settings.train.codebookLearningRateScale === 0) settings.grounding = grounding;
 }
 
 function resumeRun(flags: TrainFlags, dir: string, out: Output): { source: RunDir; settings: RunSettings } {

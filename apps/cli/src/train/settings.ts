@@ -73,8 +73,10 @@ export interface RunSettings {
   alignment?: ResolvedCaptionAlignmentOptions | null;
   /** The checkpoint the weights started from (`--init`); null: a seeded init. */
   init?: { checkpoint: string; step: number } | null;
-  /** The grounded words (`vqct ground`) of an `--init` whose codebook this run keeps fixed; absent otherwise. */
+  /** What `vqct ground` did (a grounded checkpoint's sidecar); absent for a trained run. */
   grounding?: GroundingRecord;
+  /** The grounded checkpoint whose fitted codebook this run holds fixed (`--init` from it, transfer lr x0); absent otherwise. */
+  fixedCodebook?: { from: string };
   /** `--keep-every`: checkpoints at multiples of it survive pruning (0 or absent: only the newest two). */
   keepEvery?: number;
 }
