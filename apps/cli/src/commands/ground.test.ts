@@ -10,7 +10,7 @@ const dir = tempDir('vqct-ground-');
 // Issue 17: `vqct ground` gives caption words the codes their images use.
 describe('vqct ground', { timeout: 600_000 }, () => {
   it('moves the words of the shipped emoji-32 onto the codes their images use, keeping the model', async () => {
-    const r = await runCli(['ground', '-c', 'emoji-32', '--data', 'emoji', '--limit', '600', '--hidden', '256', '--steps', '300', '-o', 'g', '--json'], dir);
+    const r = await runCli(['ground', '-c', 'emoji-32', '--data', 'emoji', '--limit', '600', '--top', '3', '-o', 'g', '--json'], dir);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     const res = JSON.parse(r.stdout);
@@ -19,9 +19,10 @@ describe('vqct ground', { timeout: 600_000 }, () => {
     // model is grounded already, so the two may be close; docs/RESULTS.md has the ungrounded 3.2.0).
     expect(res.score.noun.grounded).toBeGreaterThanOrEqual(res.score.noun.identity);
     expect(res.score.adjective.grounded).toBeGreaterThanOrEqual(res.score.adjective.identity);
-    expect(res.fit).toMatchObject({ hiddenDim: 256, steps: 300, seed: 1 });
+    expect(res.fit).toMatchObject({ hiddenDim: 1024, steps: 2000, seed: 1 });
     expect(res.fit.ownNearest).toBeGreaterThan(0);
     // Held out: the words describe the images (issue 17's bar: noun recall@5 at 5x chance), at the same reconstruction.
+    // (The default fit: a narrow, short one (hidden 256, 300 steps) reaches 3x on emoji-32 5.0.0, whose codes follow the captions less than 4.0.0's.)
     const { before, after } = res.heldOut;
     expect(after.noun.at5).toBeGreaterThan(5 * after.noun.chance5);
     expect(after.noun.chance5).toBeCloseTo(before.noun.chance5, 2);
@@ -33,10 +34,10 @@ describe('vqct ground', { timeout: 600_000 }, () => {
     const names = Object.keys(shipped.tensors).filter((n) => n.startsWith('model.'));
     expect(names.length).toBeGreaterThan(10);
     for (const n of names) expect(Buffer.from(grounded.tensors[n].data.buffer).equals(Buffer.from(shipped.tensors[n].data.buffer))).toBe(true);
-    expect(grounded.tensors['transfer.gcn.0.weight'].shape).toEqual([shipped.prior!.dim, 256]);
+    expect(grounded.tensors['transfer.gcn.0.weight'].shape).toEqual([shipped.prior!.dim, 1024]);
     const side = grounded.settings as Record<string, never>;
-    expect(side.grounding).toMatchObject({ top: 5, fit: { hiddenDim: 256 } });
-    expect(side.transfer).toMatchObject({ hiddenDim: 256, seed: 1 });
+    expect(side.grounding).toMatchObject({ top: 3, fit: { hiddenDim: 1024 } });
+    expect(side.transfer).toMatchObject({ hiddenDim: 1024, seed: 1 });
 
     // Other commands load it.
     const apple = join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-google/package.json')), 'img', 'google', '64', '1f34e.png');
