@@ -3,17 +3,7 @@ import type { TransferNet } from '@vqct/transfer-net';
 import type { CheckpointSidecar } from '@vqct/vq';
 import { encodeCheckpoint, stepWeightsFile } from '@vqct/vq';
 import type { LoadedCheckpoint } from '../checkpoint';
-
-/** What `vqct ground` did, kept in the new checkpoint's trainConfig.grounding. */
-export interface GroundingRecord {
-  from: { checkpoint: string; weightsSha256: string };
-  data: string;
-  images: { adjective: number; noun: number };
-  top: number;
-  /** Total word–code score of the assignment, and of the checkpoint's own words. */
-  score: { adjective: { grounded: number; identity: number }; noun: { grounded: number; identity: number } };
-  fit: { hiddenDim: number; steps: number; learningRate: number; seed: number; mse: number; ownNearest: number };
-}
+import type { GroundingRecord } from './grounding-record';
 
 /**
  * The grounded checkpoint: the loaded model's weights unchanged, the new

@@ -3,7 +3,7 @@ import { ConfigError, IoError } from '@vqct/core';
 import type { ResolvedTransferNetOptions } from '@vqct/transfer-net';
 import type { AugmentOptions, AlignmentGradient, AlignmentObjective, AlignmentPool, AlignmentWeighting, CaptionAlignmentOptions, PatchDiscriminatorOptions, ResolvedCaptionAlignmentOptions, ResolvedTrainOptions, VqModelConfig, VqModelOptions, VqModelPresetName } from '@vqct/vq';
 import { learningRate, loadRunConfig, parseAugment, resolveCaptionAlignmentOptions, resolvePatchDiscriminatorOptions, resolveTrainOptions, resolveVqModelConfig } from '@vqct/vq';
-import type { GroundingRecord } from '../ground/grounded-checkpoint';
+import type { GroundingRecord } from '../ground/grounding-record';
 
 export const RUN_SETTINGS_VERSION = 1;
 
