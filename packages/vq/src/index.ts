@@ -50,7 +50,7 @@ export { BatchLoader, epochOrder, batchIndices } from './data/batch-loader';
 export type { Shard } from './data/batch-loader';
 export { ArrayImageDataset } from './data/array-dataset';
 export { augmentedDataset, augmentVariants, applyVariant, describeAugment, parseAugment, NO_AUGMENT } from './data/augment';
-export type { AugmentOptions } from './data/augment';
+export type { AugmentOptions, AugmentVariant } from './data/augment';
 export type { ImageDataset, DataOrderState } from './data/types';
 export { psnr } from './metrics/psnr';
 export { ssim } from './metrics/ssim';

@@ -20,12 +20,13 @@ describe('vqct train --augment, from a grounded model', { timeout: 600_000 }, ()
     expect(runJson.transfer.dropout).toBe(0);
     expect(runJson.train.codebookLearningRateScale).toBe(0);
     // The codebook's origin is recorded, not the words' grounding (it was for the shipped model's encoder).
-    const shippedSidecar = readCheckpointFiles('emoji-32').sidecarFile;
+    const shippedFiles = readCheckpointFiles('emoji-32');
+    const shippedSidecar = shippedFiles.sidecarFile;
     expect(runJson.fixedCodebook).toEqual({ from: shippedSidecar });
     expect(runJson.grounding).toBeUndefined();
 
     // The codebook's weights are the shipped ones, bit for bit; the encoder moved.
-    const shipped = readCheckpointFiles('emoji-32').tensors;
+    const shipped = shippedFiles.tensors;
     const trained = readCheckpointFiles(join(dir, 'aug')).tensors;
     const names = Object.keys(shipped).filter((n) => n.startsWith('transfer.'));
     expect(names.length).toBeGreaterThan(0);

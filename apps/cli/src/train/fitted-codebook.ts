@@ -8,9 +8,8 @@ import type { RunSettings, TrainFlags } from './settings';
  * fixed (`trainConfig.fixedCodebook`); null for a net trained as usual.
  */
 export function fittedCodebookSource(init: InitCheckpoint): string | null {
-  const recorded = init.sidecar.trainConfig as Partial<RunSettings> | undefined;
-  if (recorded?.grounding != null) return init.sidecarFile;
-  return recorded?.fixedCodebook?.from ?? null;
+  if (init.settings.grounding != null) return init.sidecarFile;
+  return init.settings.fixedCodebook?.from ?? null;
 }
 
 /**

@@ -22,7 +22,7 @@ export const NO_AUGMENT: Readonly<AugmentOptions> = Object.freeze({ flip: false,
 const PERMUTATIONS = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]] as const;
 
 /** One variant: mirrored or not, moved by (dy, dx), channels read in `order`. */
-interface Variant {
+export interface AugmentVariant {
   flip: boolean;
   dy: number;
   dx: number;
@@ -30,11 +30,11 @@ interface Variant {
 }
 
 /** Every variant the options allow; the first is the image itself. */
-export function augmentVariants(options: AugmentOptions, channels: number): Variant[] {
+export function augmentVariants(options: AugmentOptions, channels: number): AugmentVariant[] {
   const shifts: number[] = [0];
   for (let s = 1; s <= options.shift; s++) shifts.push(s, -s);
   const orders = options.channels && channels === 3 ? PERMUTATIONS : [PERMUTATIONS[0]];
-  const out: Variant[] = [];
+  const out: AugmentVariant[] = [];
   for (const order of orders) {
     for (const flip of options.flip ? [false, true] : [false]) {
       for (const dy of shifts) for (const dx of shifts) out.push({ flip, dy, dx, order });
@@ -44,7 +44,7 @@ export function augmentVariants(options: AugmentOptions, channels: number): Vari
 }
 
 /** Variant `v` of one HWC image (`src` is not changed). */
-export function applyVariant(src: Float32Array, h: number, w: number, c: number, v: Variant): Float32Array {
+export function applyVariant(src: Float32Array, h: number, w: number, c: number, v: AugmentVariant): Float32Array {
   const out = new Float32Array(src.length);
   for (let y = 0; y < h; y++) {
     const sy = Math.min(h - 1, Math.max(0, y - v.dy));
@@ -58,6 +58,9 @@ export function applyVariant(src: Float32Array, h: number, w: number, c: number,
   }
   return out;
 }
+
+/** A dataset that may have captions (the emoji datasets' `caption(i)`). */
+type CaptionedDataset = ImageDataset & { caption?: (i: number) => string };
 
 /**
  * A dataset of every variant of every image: item `v * N + i` is variant `v`
@@ -75,8 +78,8 @@ export function augmentedDataset(ds: ImageDataset, options: AugmentOptions): Ima
   if (variants.length === 1) return ds;
   const n = ds.size;
   const { height, width, channels } = ds;
-  const base = ds as ImageDataset & { caption?: (i: number) => string };
-  const augmented: ImageDataset & { caption?: (i: number) => string } = {
+  const base = ds as CaptionedDataset;
+  const augmented: CaptionedDataset = {
     size: n * variants.length, height, width, channels,
     name: `${ds.name}+${describeAugment(options)}`,
     get: async (index) => {
