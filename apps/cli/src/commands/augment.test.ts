@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCheckpointFiles } from '../checkpoint';
 import { runCli, tempDir } from '../testing/run-cli';
@@ -21,8 +21,11 @@ describe('vqct train --augment, from a grounded model', { timeout: 600_000 }, ()
     expect(runJson.train.codebookLearningRateScale).toBe(0);
     // The codebook's origin is recorded, not the words' grounding (it was for the shipped model's encoder).
     const shippedFiles = readCheckpointFiles('emoji-32');
-    const shippedSidecar = shippedFiles.sidecarFile;
-    expect(runJson.fixedCodebook).toEqual({ from: shippedSidecar });
+    // Recorded portably: the shipped model by name and version, no folder of this machine.
+    const version = JSON.parse(readFileSync(join(dirname(shippedFiles.sidecarFile), 'card.json'), 'utf8')).version;
+    const shippedLabel = `@vqct/models emoji-32 ${version}`;
+    expect(runJson.fixedCodebook).toEqual({ from: shippedLabel });
+    expect(runJson.init).toEqual({ checkpoint: shippedLabel, step: shippedFiles.sidecar.step, weightsSha256: shippedFiles.sidecar.weightsSha256 });
     expect(runJson.grounding).toBeUndefined();
 
     // The codebook's weights are the shipped ones, bit for bit; the encoder moved.
@@ -52,7 +55,7 @@ describe('vqct train --augment, from a grounded model', { timeout: 600_000 }, ()
     const second = await runCli([...fromRun, '--steps', '1', '--out', 'second'], dir);
     expect(second.code).toBe(0);
     expect(second.stderr).toMatch(/so it stays as it is: --transfer-dropout 0, --transfer-lr-scale 0/);
-    expect(JSON.parse(readFileSync(join(dir, 'second', 'run.json'), 'utf8')).fixedCodebook).toEqual({ from: shippedSidecar });
+    expect(JSON.parse(readFileSync(join(dir, 'second', 'run.json'), 'utf8')).fixedCodebook).toEqual({ from: shippedLabel });
   });
 
   it('names a bad --augment part and writes no run folder', async () => {

@@ -37,6 +37,9 @@ describe('vqct ground', { timeout: 600_000 }, () => {
     expect(grounded.tensors['transfer.gcn.0.weight'].shape).toEqual([shipped.prior!.dim, 1024]);
     const side = grounded.settings as Record<string, never>;
     expect(side.grounding).toMatchObject({ top: 3, fit: { hiddenDim: 1024 } });
+    // The checkpoint it grounded, named portably (no folder of this machine) and exactly (sha256).
+    const version = JSON.parse(readFileSync(join(dirname(shipped.sidecarFile), 'card.json'), 'utf8')).version;
+    expect(side.grounding).toMatchObject({ from: { checkpoint: `@vqct/models emoji-32 ${version}`, weightsSha256: shipped.sidecar.weightsSha256 } });
     expect(side.transfer).toMatchObject({ hiddenDim: 1024, seed: 1 });
 
     // Other commands load it.

@@ -9,6 +9,7 @@ import { fitGroundedNet } from '../ground/grounded-net';
 import { compareLines, heldOutFigures } from '../ground/held-out-report';
 import { scoreWords } from '../ground/word-scores';
 import { loadForInference } from '../checkpoint';
+import { checkpointLabel } from '../checkpoint-label';
 import { checkCheckpointFolderFree, writeCheckpointFolder } from '../io/checkpoint-folder';
 import { createOutput, type GlobalOptions } from '../output';
 import { createProgress } from '../progress';
@@ -82,7 +83,7 @@ async function runGround(opts: GroundFlags, out: ReturnType<typeof createOutput>
     progress.stop();
     try {
       const record: GroundingRecord = {
-        from: { checkpoint: ck.sidecarFile, weightsSha256: ck.sidecar.weightsSha256 }, data: name, top: opts.top,
+        from: { checkpoint: checkpointLabel(ck.sidecarFile), weightsSha256: ck.sidecar.weightsSha256 }, data: name, top: opts.top,
         images: { adjective: scores.adjective.images, noun: scores.noun.images }, score: grounding.score,
         fit: { hiddenDim: opts.hidden, steps: opts.steps, learningRate: opts.lr, seed: opts.seed, mse: fitted.mse, ownNearest: fitted.ownNearest },
       };

@@ -1,5 +1,6 @@
 /** What `vqct ground` did, kept in the new checkpoint's trainConfig.grounding. */
 export interface GroundingRecord {
+  /** The checkpoint grounded (checkpointLabel: portable, no folder of this machine) and its weights' sha256. */
   from: { checkpoint: string; weightsSha256: string };
   data: string;
   images: { adjective: number; noun: number };

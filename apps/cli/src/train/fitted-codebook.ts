@@ -1,14 +1,15 @@
+import { checkpointLabel } from '../checkpoint-label';
 import type { Output } from '../output';
 import type { InitCheckpoint } from './init-weights';
 import type { RunSettings, TrainFlags } from './settings';
 
 /**
- * The sidecar file of the grounded checkpoint (`vqct ground`) whose transfer net
- * `init` carries: `init` itself when it was grounded, else the one its run held
+ * The grounded checkpoint (`vqct ground`; as checkpointLabel names it) whose transfer
+ * net `init` carries: `init` itself when it was grounded, else the one its run held
  * fixed (`trainConfig.fixedCodebook`); null for a net trained as usual.
  */
 export function fittedCodebookSource(init: InitCheckpoint): string | null {
-  if (init.settings.grounding != null) return init.sidecarFile;
+  if (init.settings.grounding != null) return checkpointLabel(init.sidecarFile);
   return init.settings.fixedCodebook?.from ?? null;
 }
 

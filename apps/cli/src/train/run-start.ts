@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConfigError } from '@vqct/core';
 import type { LaunchEnv } from '@vqct/backend-torch';
 import { parseCheckpointSidecar } from '@vqct/vq';
+import { checkpointLabel } from '../checkpoint-label';
 import type { Output } from '../output';
 import { RunDir } from '../run-dir';
 import { holdFittedCodebook } from './fitted-codebook';
@@ -34,7 +35,7 @@ export function startRun(flags: TrainFlags, options: { out: string; resume?: boo
   const primary = env == null || env.rank === 0;
   const run = !primary ? scratchRun(env) : resumed?.source ?? RunDir.create(options.out);
   const init = resumed == null && flags.init != null ? readInitCheckpoint(flags.init) : null;
-  if (init != null) settings.init = { checkpoint: init.sidecarFile, step: init.sidecar.step };
+  if (init != null) settings.init = { checkpoint: checkpointLabel(init.sidecarFile), step: init.sidecar.step, weightsSha256: init.sidecar.weightsSha256 };
   const initHidden = init != null && settings.transfer != null && flags.transferHidden == null ? initTransferHidden(init) : null;
   if (initHidden != null) settings.transfer!.hiddenDim = initHidden;
   if (init != null && settings.transfer != null) holdFittedCodebook(init, flags, settings, out);

@@ -72,7 +72,8 @@ export interface RunSettings {
   /** The image–caption alignment loss (`--align-*`); null (or absent in older runs): off. */
   alignment?: ResolvedCaptionAlignmentOptions | null;
   /** The checkpoint the weights started from (`--init`); null: a seeded init. */
-  init?: { checkpoint: string; step: number } | null;
+  /** The checkpoint `--init` started from (checkpointLabel) and its weights' sha256 (absent in runs before 5.1). */
+  init?: { checkpoint: string; step: number; weightsSha256?: string } | null;
   /** What `vqct ground` did (a grounded checkpoint's sidecar); absent for a trained run. */
   grounding?: GroundingRecord;
   /** The grounded checkpoint whose fitted codebook this run holds fixed (`--init` from it, transfer lr x0); absent otherwise. */

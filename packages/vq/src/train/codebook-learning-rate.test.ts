@@ -18,8 +18,11 @@ const prior = {
 };
 const captions = ['red apple', 'blue star'];
 
-/** One step from a fixed start; returns how far each model and transfer-net weight moved. */
-async function oneStep(scale: number | undefined): Promise<{ model: number[]; transfer: number[] }> {
+/**
+ * One step from a fixed start; returns how far each model and transfer-net weight moved,
+ * and the largest Adam moment of the transfer net (0: it took no gradient).
+ */
+async function oneStep(scale: number | undefined): Promise<{ model: number[]; transfer: number[]; transferMoment: number }> {
   const net = createTransferNet(prior, { hiddenDim: 8, codeDim: 2, seed: 3, dropout: 0 });
   const toy = createToyTokenizer(3, 5);
   // The VQGAN model lists its codebook source among its trainable variables; the toy does not.
@@ -34,7 +37,10 @@ async function oneStep(scale: number | undefined): Promise<{ model: number[]; tr
   step.run(batch, 0, 1);
   batch.dispose();
   const moved = (vars: tf.Variable[], was: Float32Array[]) => vars.map((v, i) => Math.max(...Array.from(v.dataSync(), (x, j) => Math.abs(x - was[i][j]))));
-  const out = { model: moved(toy.trainableVariables(), before.model), transfer: moved(Object.values(net.namedWeights()), before.transfer) };
+  const moments = Object.entries(step.state()).filter(([n]) => /^opt\.g\.[mv]\.transfer\./.test(n)).map(([, v]) => v);
+  expect(moments.length).toBe(2 * Object.keys(net.namedWeights()).length);
+  const transferMoment = Math.max(...moments.map((v) => Math.max(...Array.from(v.dataSync(), Math.abs))));
+  const out = { model: moved(toy.trainableVariables(), before.model), transfer: moved(Object.values(net.namedWeights()), before.transfer), transferMoment };
   step.dispose();
   toy.dispose();
   net.dispose();
@@ -48,11 +54,14 @@ describe('codebookLearningRateScale', () => {
     const slow = await oneStep(0.1);
     // Adam's first step moves every weight with a gradient by about lr: the transfer net moves.
     for (const d of plain.transfer) expect(d).toBeGreaterThan(5e-3);
+    expect(plain.transferMoment).toBeGreaterThan(0);
     slow.transfer.forEach((d, i) => expect(d / plain.transfer[i]).toBeCloseTo(0.1, 3));
     slow.model.forEach((d, i) => expect(d).toBeCloseTo(plain.model[i], 7));
     // 0 holds the codebook fixed (a grounded model's) while the autoencoder trains as before.
     const held = await oneStep(0);
     for (const d of held.transfer) expect(d).toBe(0);
+    // ... without a gradient for it: the backward pass leaves the transfer net out (its moments stay 0).
+    expect(held.transferMoment).toBe(0);
     held.model.forEach((d, i) => expect(d).toBeCloseTo(plain.model[i], 7));
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -118,11 +118,13 @@ export function createVqganStep(options: VqganStepOptions): TrainStep {
     return out;
   };
   const genVars = named(model.trainableVariables(), 'trainable');
-  const genList = Object.values(genVars);
   const lastName = names.get(model.lastLayerWeight()) ?? '';
   if (genVars[lastName] == null) throw new ConfigError('model.lastLayerWeight() is not among model.trainableVariables()');
   const scale = options.codebookLearningRateScale ?? 1;
   if (!(scale >= 0 && Number.isFinite(scale))) throw new ConfigError(`codebookLearningRateScale must be a number >= 0, got ${scale}`);
+  // A held codebook (scale 0) takes no gradient: the backward pass leaves out the transfer
+  // net, and its Adam moments stay as they are (still checkpointed, so resume is unchanged).
+  const genList = Object.entries(genVars).filter(([n]) => scale > 0 || !n.startsWith('transfer.')).map(([, v]) => v);
   const codebookScale = Object.fromEntries(Object.keys(genVars).filter((n) => n.startsWith('transfer.')).map((n) => [n, scale]));
   const optG = new NamedAdam(genVars, { ...adamOptions, learningRateScale: codebookScale });
   const discVars = disc != null ? named(disc.trainableVariables(), 'discriminator') : {};
