@@ -29,6 +29,7 @@ export function registerTransformer(program: Command): void {
     .option('--per-class <n>', 'training images per class', intOption('--per-class'), 200)
     .option('--held-out <n>', 'held-out images per class (the ones after the training images)', intOption('--held-out'), 50)
     .option('--images <n>', 'emoji: training images, spread over the train split (default all; held out: the whole held-out split)', intOption('--images'))
+    .option('--augment <list>', 'also train on variants of each training image, as vqct train: a comma-separated subset of flip, shift[:N], channels (held-out images stay as they are); default none')
     .option('--layers <n>', 'transformer blocks', intOption('--layers'), 4)
     .option('--heads <n>', 'attention heads', intOption('--heads'), 4)
     .option('--embedding <n>', 'embedding size', intOption('--embedding'), 128)

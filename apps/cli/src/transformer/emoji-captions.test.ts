@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_EMOJI_HELD_OUT, listEmojiImages, splitEmojiImages } from '@vqct/vq/node';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../testing/run-cli';
@@ -32,6 +34,19 @@ describe('vqct transformer train --data emoji', { timeout: 300_000 }, () => {
     const none = await runCli(['sample', '-c', 'gpt', '-n', '1', '-o', 'c.png'], dir);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('pass --prompt (words of the tokenizer\'s prior');
+    // --augment: the training images' variants too (held out as they are), recorded in run.json.
+    const aug = await runCli(['transformer', 'train', '--tokenizer', 'emoji-32', '--data', 'emoji', '--condition', 'words', '--images', '8', '--augment', 'flip',
+      '--layers', '1', '--heads', '2', '--embedding', '16', '--batch-size', '4', '--steps', '1', '--checkpoint-every', '0', '--out', 'gpt-aug', '--json'], dir);
+    expect(aug.code, aug.stderr).toBe(0);
+    expect(aug.stderr).toMatch(/tokens: train: 8 emoji, each in 2 variants \(flip\) encoded/);
+    expect(aug.stderr).toMatch(/tokens: heldout: \d+ emoji encoded/);
+    const augRun = JSON.parse(readFileSync(join(dir, 'gpt-aug', 'run.json'), 'utf8'));
+    expect(augRun.data.augment).toEqual({ flip: true, shift: 0, channels: false });
+    expect(augRun.tokenizer.checkpoint).toMatch(/^@vqct\/models emoji-32 \d+\.\d+\.\d+$/);
+    const badAug = await runCli(['transformer', 'train', '--tokenizer', 'emoji-32', '--data', 'emoji', '--condition', 'words', '--augment', 'rotate', '--steps', '1', '--out', 'bad-aug'], dir);
+    expect(badAug.code).toBe(1);
+    expect(badAug.stderr).toMatch(/--augment.*rotate/);
+    expect(existsSync(join(dir, 'bad-aug'))).toBe(false);
     const cls = await runCli(['transformer', 'train', '--tokenizer', 'emoji-32', '--data', 'emoji', '--condition', 'class', '--steps', '1', '--out', 'c'], dir);
     expect(cls.code).toBe(1);
     expect(cls.stderr).toContain('--condition class needs class labels');

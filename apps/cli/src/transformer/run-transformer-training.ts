@@ -1,23 +1,23 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '@vqct/core';
-import type { StepEvent } from '@vqct/vq';
-import { downsampleFactor } from '@vqct/vq';
+import type { AugmentOptions, StepEvent } from '@vqct/vq';
+import { describeAugment, downsampleFactor, parseAugment } from '@vqct/vq';
 import type { Condition } from '@vqct/transformer';
 import { heldOutBits, resolveTransformerConfig, resolveTransformerTrainOptions, TokenSequenceDataset, TokenTransformer, unigramBits, wordIds } from '@vqct/transformer';
 import { trainTransformer } from '@vqct/transformer/node';
 import { loadForInference, resolveCheckpointSidecar, type LoadedCheckpoint } from '../checkpoint';
+import { checkpointLabel } from '../checkpoint-label';
 import type { Output } from '../output';
 import { RunDir } from '../run-dir';
 import { writeLossPlot } from '../train/plots';
 import { stopOnSignals } from '../train/stop-signals';
 import { createTrainProgress } from '../train/train-progress';
-import { encodeImages } from './encode-images';
+import { encodeVariants } from './encode-variants';
 import { captionedEmoji, captionWordIds, isEmojiSource, MAX_CAPTION_WORDS } from './emoji-captions';
 import { FASHION_MNIST_CAPTIONS, FASHION_MNIST_CLASSES, labeledMnist } from './labeled-data';
 import type { ConditionKind, TransformerRunSettings, TransformerTrainFlags } from './settings';
 import { TOKENIZER_DIR } from './settings';
-import { resolve } from 'node:path';
 
 /** The `--json` result of `vqct transformer train`. */
 export interface TransformerTrainResult {
@@ -67,8 +67,8 @@ function freshSettings(flags: TransformerTrainFlags, ck: LoadedCheckpoint, sidec
   const train = resolveTransformerTrainOptions({ steps: flags.steps ?? 1000, batchSize: flags.batchSize, learningRate: flags.lr, seed: flags.seed, checkpointEvery: flags.checkpointEvery, conditionDropout: flags.condDropout });
   return {
     format: 'vqct-transformer-run', version: 1,
-    tokenizer: { checkpoint: resolve(sidecar), weightsSha256: ck.sidecar.weightsSha256 },
-    data: { source: flags.data, perClass: flags.perClass, heldOutPerClass: flags.heldOut, ...(emoji ? { images: flags.images ?? null } : {}) },
+    tokenizer: { checkpoint: checkpointLabel(sidecar), weightsSha256: ck.sidecar.weightsSha256 },
+    data: { source: flags.data, perClass: flags.perClass, heldOutPerClass: flags.heldOut, ...(emoji ? { images: flags.images ?? null } : {}), augment: flags.augment != null ? parseAugment(flags.augment) : null },
     condition: flags.condition, captions, classes: flags.data === 'fashion-mnist' ? [...FASHION_MNIST_CLASSES] : null,
     model, train,
   };
@@ -88,6 +88,11 @@ function copyTokenizer(ck: LoadedCheckpoint, run: RunDir): void {
   if (ck.priorFile != null) copyFileSync(ck.priorFile, join(dir, basename((ck.settings.prior?.file ?? 'prior.safetensors'))));
 }
 
+/** ", each in 18 variants (flip,shift:1)" where a split is augmented. */
+function variantNote(augment: AugmentOptions | null, variants: number): string {
+  return augment != null && variants > 1 ? `, each in ${variants} variants (${describeAugment(augment)})` : '';
+}
+
 /**
  * Token sequences of the emoji train and held-out splits (split by emoji),
  * each prefixed by its own caption's words (or nothing, for `none`).
@@ -98,11 +103,13 @@ async function emojiSequences(settings: TransformerRunSettings, ck: LoadedCheckp
   const split = async (name: 'train' | 'heldout', limit?: number): Promise<TokenSequenceDataset> => {
     const images = await captionedEmoji(source, name, { size: ck.imageSize, channels: ck.channels, limit });
     const t0 = Date.now();
-    const grids = await encodeImages(ck.model, images.pixels, images.count, images.size, images.channels);
+    const augment = name === 'train' ? settings.data.augment ?? null : null;
+    const { grids, variants } = await encodeVariants(ck.model, images, augment);
     const ids = images.captions.map((c) => (settings.condition === 'words' ? captionWordIds(c, ck.prior!) : []));
     const words = ids.reduce((s, x) => s + x.length, 0) / Math.max(1, ids.length);
-    out.log(`tokens: ${name}: ${images.count} emoji encoded in ${((Date.now() - t0) / 1000).toFixed(1)} s${settings.condition === 'words' ? `, ${words.toFixed(1)} caption words of the prior per image` : ''}`);
-    return TokenSequenceDataset.fromGrids(layout, grids, (i) => (settings.condition === 'words' ? { kind: 'words', ids: ids[i] } : { kind: 'none' }), `${source}:${name}`);
+    out.log(`tokens: ${name}: ${images.count} emoji${variantNote(augment, variants)} encoded in ${((Date.now() - t0) / 1000).toFixed(1)} s${settings.condition === 'words' ? `, ${words.toFixed(1)} caption words of the prior per image` : ''}`);
+    const n = images.count;
+    return TokenSequenceDataset.fromGrids(layout, grids, (i) => (settings.condition === 'words' ? { kind: 'words', ids: ids[i % n] } : { kind: 'none' }), `${source}:${name}`);
   };
   return { train: await split('train', settings.data.images ?? undefined), heldOut: await split('heldout') };
 }
@@ -119,9 +126,11 @@ export async function runSequences(settings: TransformerRunSettings, ck: LoadedC
   const split = async (from: number, per: number, name: string): Promise<TokenSequenceDataset> => {
     const images = await labeledMnist(source, { size: ck.imageSize, channels: ck.channels, from, perClass: per });
     const t0 = Date.now();
-    const grids = await encodeImages(ck.model, images.pixels, images.count, images.size, images.channels);
-    out.log(`tokens: ${name}: ${images.count} images of ${source} encoded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    return TokenSequenceDataset.fromGrids(layout, grids, (i) => conditionOf(settings.condition, images.labels[i], captions), `${source}:${name}`);
+    const augment = name === 'train' ? settings.data.augment ?? null : null;
+    const { grids, variants } = await encodeVariants(ck.model, images, augment);
+    out.log(`tokens: ${name}: ${images.count} images of ${source}${variantNote(augment, variants)} encoded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const n = images.count;
+    return TokenSequenceDataset.fromGrids(layout, grids, (i) => conditionOf(settings.condition, images.labels[i % n], captions), `${source}:${name}`);
   };
   return { train: await split(0, perClass, 'train'), heldOut: await split(perClass, heldOutPerClass, 'held-out') };
 }

@@ -1,4 +1,5 @@
 import type { TransformerConfig, TransformerTrainOptions } from '@vqct/transformer';
+import type { AugmentOptions } from '@vqct/vq';
 
 /** Where a transformer run keeps its copy of the tokenizer checkpoint (inside checkpoints/). */
 export const TOKENIZER_DIR = 'tokenizer';
@@ -10,10 +11,13 @@ export type ConditionKind = 'none' | 'class' | 'words';
 export interface TransformerRunSettings {
   format: 'vqct-transformer-run';
   version: 1;
-  /** The tokenizer the tokens come from: where it was (absolute; a copy is in checkpoints/tokenizer/) and its weights digest. */
+  /** The tokenizer the tokens come from: where it was (checkpointLabel; a copy is in checkpoints/tokenizer/) and its weights digest. */
   tokenizer: { checkpoint: string; weightsSha256: string };
-  /** perClass / heldOutPerClass: fashion-mnist and mnist; images: emoji training images (null: the whole train split; held out: the whole held-out split). */
-  data: { source: string; perClass: number; heldOutPerClass: number; images?: number | null };
+  /**
+   * perClass / heldOutPerClass: fashion-mnist and mnist; images: emoji training images (null: the whole train split; held out: the whole held-out split);
+   * augment: variants of each training image also trained on (`--augment`; null or absent: none; the held-out images stay as they are).
+   */
+  data: { source: string; perClass: number; heldOutPerClass: number; images?: number | null; augment?: AugmentOptions | null };
   condition: ConditionKind;
   /** Per class label, the caption (prior words) of the `words` condition; null for emoji (each image has its own). */
   captions: string[] | null;
@@ -31,6 +35,8 @@ export interface TransformerTrainFlags {
   perClass: number;
   heldOut: number;
   images?: number;
+  /** Variants of each training image (parseAugment's list), e.g. "flip". */
+  augment?: string;
   layers: number;
   heads: number;
   embedding: number;
