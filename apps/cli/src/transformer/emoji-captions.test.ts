@@ -43,6 +43,11 @@ describe('vqct transformer train --data emoji', { timeout: 300_000 }, () => {
     const augRun = JSON.parse(readFileSync(join(dir, 'gpt-aug', 'run.json'), 'utf8'));
     expect(augRun.data.augment).toEqual({ flip: true, shift: 0, channels: false });
     expect(augRun.tokenizer.checkpoint).toMatch(/^@vqct\/models emoji-32 \d+\.\d+\.\d+$/);
+    // A resume rebuilds the recorded variants; a new --augment is named and ignored.
+    const resumed = await runCli(['transformer', 'train', '--out', 'gpt-aug', '--resume', '--steps', '2', '--augment', 'flip,shift:1'], dir);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/--resume: using the run's recorded settings; ignoring --augment/);
+    expect(resumed.stderr).toMatch(/tokens: train: 8 emoji, each in 2 variants \(flip\)/);
     const badAug = await runCli(['transformer', 'train', '--tokenizer', 'emoji-32', '--data', 'emoji', '--condition', 'words', '--augment', 'rotate', '--steps', '1', '--out', 'bad-aug'], dir);
     expect(badAug.code).toBe(1);
     expect(badAug.stderr).toMatch(/--augment.*rotate/);

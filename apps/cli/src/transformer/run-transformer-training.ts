@@ -157,10 +157,13 @@ export async function runTransformerTraining(flags: TransformerTrainFlags, out: 
       throw new ConfigError(`--resume: cannot read the run's settings (${(e as Error).message.split('\n')[0]})`, { file: run.file('run.json'), cause: e });
     }
     if (flags.steps != null) settings.train = { ...settings.train, steps: flags.steps };
-    ck = loadForInference(join(run.checkpoints, TOKENIZER_DIR, 'tokenizer.json'));
+    const ignored = (['tokenizer', 'images', 'augment'] as const).filter((k) => flags[k] != null);
+    if (ignored.length > 0) out.log(`--resume: using the run's recorded settings; ignoring ${ignored.map((k) => `--${k}`).join(', ')}`);
+    const copy = join(run.checkpoints, TOKENIZER_DIR, 'tokenizer.json');
+    ck = loadForInference(copy);
     if (ck.sidecar.weightsSha256 !== settings.tokenizer.weightsSha256) {
       ck.dispose();
-      throw new ConfigError('--resume: the tokenizer checkpoint changed since this run started (weights sha256 differs)', { file: settings.tokenizer.checkpoint });
+      throw new ConfigError(`--resume: the tokenizer checkpoint changed since this run started (weights sha256 differs from that of ${settings.tokenizer.checkpoint})`, { file: copy });
     }
   } else {
     if (flags.tokenizer == null) throw new ConfigError('--tokenizer is required (a trained `vqct train` run folder or checkpoint)');
