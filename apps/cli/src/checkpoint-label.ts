@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { PRETRAINED_MODELS } from '@vqct/models';
 import { pretrainedDir } from '@vqct/models/node';
+import { readShippedCard } from './shipped-card';
 
 /**
  * How a run records a checkpoint it started from (`--init`, `vqct ground`'s input, a held
@@ -25,8 +25,8 @@ function shippedModelLabel(sidecarFile: string): string | null {
     const dir = resolve(pretrainedDir(name));
     if (folder !== dir) continue;
     try {
-      const card = JSON.parse(readFileSync(resolve(dir, 'card.json'), 'utf8')) as { version?: unknown };
-      return typeof card.version === 'string' ? `@vqct/models ${name} ${card.version}` : `@vqct/models ${name}`;
+      const version: unknown = readShippedCard(name)?.version;
+      return typeof version === 'string' ? `@vqct/models ${name} ${version}` : `@vqct/models ${name}`;
     } catch {
       return `@vqct/models ${name}`;
     }

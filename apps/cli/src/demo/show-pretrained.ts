@@ -1,15 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '@vqct/core/node';
-import { PRETRAINED_MODELS, pretrainedFiles, type ModelCard, type PretrainedName } from '@vqct/models';
-import { pretrainedDir } from '@vqct/models/node';
+import { PRETRAINED_MODELS, type ModelCard, type PretrainedName } from '@vqct/models';
 import { evaluateTokenizer, sampleGrid, tokenWords } from '@vqct/vq';
 import { loadEmojiDataset } from '@vqct/vq/node';
 import { captionedBatches } from '../captioned-batches';
 import { loadForInference } from '../checkpoint';
 import { toRawImage, writePng } from '../io/images';
 import type { Output } from '../output';
+import { readShippedCard } from '../shipped-card';
 import { tokenOverlayPng } from '../plots/token-overlay';
 
 export interface ShowPretrainedResult {
@@ -32,8 +32,7 @@ export interface ShowPretrainedResult {
 /** A shipped model's card (null when `name` is a checkpoint path rather than a shipped model). */
 function shippedCard(name: string): ModelCard | null {
   if (existsSync(name) || !(PRETRAINED_MODELS as readonly string[]).includes(name)) return null;
-  const file = join(pretrainedDir(name), pretrainedFiles(name as PretrainedName).card);
-  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as ModelCard : null;
+  return readShippedCard(name as PretrainedName);
 }
 
 /** Nouns of a word grid, most frequent first. */

@@ -18,6 +18,11 @@ export async function encodeImages(model: VqModel, pixels: Float32Array, count: 
     tokens.dispose();
     onProgress?.(start + n);
   }
+  return concatInt32(parts);
+}
+
+/** The parts one after another, in one array. */
+export function concatInt32(parts: Int32Array[]): Int32Array {
   const out = new Int32Array(parts.reduce((s, p) => s + p.length, 0));
   let o = 0;
   for (const p of parts) { out.set(p, o); o += p.length; }

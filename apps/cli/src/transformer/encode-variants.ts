@@ -1,6 +1,6 @@
 import type { AugmentOptions, VqModel } from '@vqct/vq';
 import { applyVariant, augmentVariants, type AugmentVariant } from '@vqct/vq';
-import { encodeImages } from './encode-images';
+import { concatInt32, encodeImages } from './encode-images';
 
 /** Images as the transformer's data readers return them (HWC, in [-1, 1]). */
 export interface ImageBlock {
@@ -19,21 +19,14 @@ export interface ImageBlock {
  * @example
  * const { grids, variants } = await encodeVariants(ck.model, images, { flip: true, shift: 0, channels: false }); // 2 x images.count grids
  */
-export async function encodeVariants(model: VqModel, images: ImageBlock, augment: AugmentOptions | null, onProgress?: (done: number, total: number) => void): Promise<{ grids: Int32Array; variants: number }> {
+export async function encodeVariants(model: VqModel, images: ImageBlock, augment: AugmentOptions | null): Promise<{ grids: Int32Array; variants: number }> {
   const variants = augment != null ? augmentVariants(augment, images.channels) : [null];
   const parts: Int32Array[] = [];
   for (const [v, variant] of variants.entries()) {
     const pixels = variant == null || v === 0 ? images.pixels : variantPixels(images, variant);
     parts.push(await encodeImages(model, pixels, images.count, images.size, images.channels));
-    onProgress?.((v + 1) * images.count, variants.length * images.count);
   }
-  const grids = new Int32Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    grids.set(p, o);
-    o += p.length;
-  }
-  return { grids, variants: variants.length };
+  return { grids: concatInt32(parts), variants: variants.length };
 }
 
 function variantPixels(images: ImageBlock, variant: AugmentVariant): Float32Array {
